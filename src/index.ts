@@ -1,0 +1,29 @@
+/**
+ * selfsame: decorators that keep a wrapped function the same function.
+ *
+ * This entry is the isomorphic core: it imports no `node:` module and never loads the pool.
+ *
+ * @packageDocumentation
+ */
+export {
+  DecoratorPositionError,
+  DecoratorUsageError,
+  IntegrityError,
+  NotReferenceableError,
+  ReferenceFormatError,
+  ReferenceIdentityError,
+  ReferencePolicyError,
+  ReferenceResolveError,
+  SelfsameError,
+  type SelfsameErrorCode,
+  SignatureError,
+  UnwrapLoopError,
+  WrapperPropertyError,
+} from './errors.js';
+export {
+  type AnyFunction,
+  defineIdentity,
+  type Identity,
+  type IdentityInit,
+  identityOf,
+} from './identity.js';

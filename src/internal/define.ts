@@ -1,0 +1,31 @@
+import { WrapperPropertyError } from '../errors.js';
+import { ownName } from './describe.js';
+
+/** Defines a hidden, read-only, reconfigurable data property: how identity slots are stored. */
+export function defineHidden(
+  target: Function,
+  key: PropertyKey,
+  value: unknown,
+  what: string,
+): void {
+  defineOwn(target, key, { value, writable: false, enumerable: false, configurable: true }, what);
+}
+
+/**
+ * `Object.defineProperty` that reports a refusal (a frozen target, a non-configurable own
+ * property) as a {@link WrapperPropertyError} naming the property and the function.
+ */
+export function defineOwn(
+  target: Function,
+  key: PropertyKey,
+  descriptor: PropertyDescriptor,
+  what: string,
+): void {
+  if (!Reflect.defineProperty(target, key, descriptor)) {
+    const name = ownName(target) || '<anonymous>';
+    const reason = Object.isExtensible(target)
+      ? 'its own property is not configurable'
+      : 'the function is not extensible (frozen, sealed or preventExtensions)';
+    throw new WrapperPropertyError(key, `Cannot set ${what} on function \`${name}\`: ${reason}`);
+  }
+}

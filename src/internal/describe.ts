@@ -1,0 +1,36 @@
+/**
+ * Renders any value for an error message without running user code:
+ * no `toString`, no getters, no Proxy traps.
+ */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return `\`${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}\` (string)`;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return `\`${String(value)}\` (${typeof value})`;
+    case 'undefined':
+      return '`undefined`';
+    case 'symbol':
+      // A symbol's own description is data, reading it runs nothing.
+      return `\`Symbol(${value.description ?? ''})\` (symbol)`;
+    case 'function': {
+      const name = ownName(value);
+      return name ? `function \`${name}\`` : 'an anonymous function';
+    }
+    default: {
+      if (value === null) return '`null`';
+      if (Array.isArray(value)) return `an array of length ${value.length}`;
+      return 'an object';
+    }
+  }
+}
+
+/** A function's own `name` when it is a string data property; never runs a getter. */
+export function ownName(fn: Function): string {
+  const descriptor = Object.getOwnPropertyDescriptor(fn, 'name');
+  return descriptor && 'value' in descriptor && typeof descriptor.value === 'string'
+    ? descriptor.value
+    : '';
+}
