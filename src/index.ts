@@ -27,3 +27,14 @@ export {
   type IdentityInit,
   identityOf,
 } from './identity.js';
+export {
+  type UnwrapOptions,
+  unwrap,
+  updateWrapper,
+  WRAPPER_ASSIGNMENTS,
+  WRAPPER_UPDATES,
+  type WrapOptions,
+  type WrapperAssignment,
+  type WrapperUpdate,
+  wraps,
+} from './wraps.js';

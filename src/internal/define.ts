@@ -21,11 +21,17 @@ export function defineOwn(
   descriptor: PropertyDescriptor,
   what: string,
 ): void {
-  if (!Reflect.defineProperty(target, key, descriptor)) {
-    const name = ownName(target) || '<anonymous>';
-    const reason = Object.isExtensible(target)
-      ? 'its own property is not configurable'
-      : 'the function is not extensible (frozen, sealed or preventExtensions)';
-    throw new WrapperPropertyError(key, `Cannot set ${what} on function \`${name}\`: ${reason}`);
-  }
+  if (!Reflect.defineProperty(target, key, descriptor)) throw refusal(target, key, what);
+}
+
+/**
+ * The error for a definition `target` refused. Separate from {@link defineOwn} so that a hot
+ * loop can call `Reflect.defineProperty` itself and build the message only when it fails.
+ */
+export function refusal(target: Function, key: PropertyKey, what: string): WrapperPropertyError {
+  const name = ownName(target) || '<anonymous>';
+  const reason = Object.isExtensible(target)
+    ? 'its own property is not configurable'
+    : 'the function is not extensible (frozen, sealed or preventExtensions)';
+  return new WrapperPropertyError(key, `Cannot set ${what} on function \`${name}\`: ${reason}`);
 }

@@ -1,0 +1,363 @@
+/**
+ * `updateWrapper`, `wraps` and `unwrap`: Python's `functools.update_wrapper`, `functools.wraps`
+ * and `inspect.unwrap` for JavaScript functions, so that a wrapper keeps the name, arity,
+ * identity and framework metadata of the function it wraps.
+ *
+ * @packageDocumentation
+ */
+
+// Every decorator path of selfsame goes through this module, so importing it here installs
+// `Symbol.metadata` before any decorated class can be defined.
+import './internal/symbol-metadata.js';
+import { UnwrapLoopError } from './errors.js';
+import { identityOf } from './identity.js';
+import { checkFunction, checkKnownKeys, checkOptions } from './internal/check.js';
+import { refusal } from './internal/define.js';
+import { describeValue } from './internal/describe.js';
+import { DOC_KEY, MODULE_KEY, QUALNAME_KEY, WRAPPED_KEY } from './internal/keys.js';
+import { copyReflectMetadata, metadataSymbol } from './internal/metadata.js';
+
+/**
+ * The identity fields {@link updateWrapper} copies by default, as Python's
+ * `functools.WRAPPER_ASSIGNMENTS`. `name` and `length` are the function's own properties;
+ * `qualname`, `module` and `doc` are selfsame's hidden identity slots (see {@link identityOf}).
+ *
+ * @example
+ * ```ts
+ * // Copy everything but the doc:
+ * updateWrapper(wrapper, fn, { assigned: WRAPPER_ASSIGNMENTS.filter((field) => field !== 'doc') });
+ * ```
+ */
+export const WRAPPER_ASSIGNMENTS = Object.freeze([
+  'name',
+  'length',
+  'qualname',
+  'module',
+  'doc',
+] as const);
+
+/**
+ * What {@link updateWrapper} merges by default, as Python's `functools.WRAPPER_UPDATES`:
+ * `properties` (the wrapped function's own properties, as Python's `__dict__`) and `metadata`
+ * (its reflect-metadata entries and its `Symbol.metadata` object).
+ *
+ * @example
+ * ```ts
+ * // Keep framework metadata, but not the wrapped function's own properties:
+ * updateWrapper(wrapper, fn, { updated: ['metadata'] });
+ * ```
+ */
+export const WRAPPER_UPDATES = Object.freeze(['properties', 'metadata'] as const);
+
+/** One of the identity fields in {@link WRAPPER_ASSIGNMENTS}. */
+export type WrapperAssignment = (typeof WRAPPER_ASSIGNMENTS)[number];
+
+/** One of the merges in {@link WRAPPER_UPDATES}. */
+export type WrapperUpdate = (typeof WRAPPER_UPDATES)[number];
+
+/** What {@link updateWrapper} and {@link wraps} copy; each list defaults to its public constant. */
+export interface WrapOptions {
+  /**
+   * The fields copied one by one: identity fields from {@link WRAPPER_ASSIGNMENTS}, or any other
+   * own property key (string or symbol), copied as its descriptor. A field the wrapped function
+   * lacks is skipped.
+   */
+  readonly assigned?: readonly (WrapperAssignment | (string & {}) | symbol)[] | undefined;
+  /** The merges to run, from {@link WRAPPER_UPDATES}. */
+  readonly updated?: readonly WrapperUpdate[] | undefined;
+}
+
+/** What {@link unwrap} accepts. */
+export interface UnwrapOptions {
+  /**
+   * Called with each function that wraps another, outermost first; returning `true` stops there
+   * and returns that function.
+   */
+  readonly stop?: ((fn: Function) => boolean) | undefined;
+}
+
+/** One field to copy: its key on both functions, and how a refusal names it. */
+interface Assignment {
+  readonly key: string | symbol;
+  readonly what: string;
+}
+
+/** Options checked once and frozen into what to do, so `wraps` validates at decoration time. */
+interface Plan {
+  readonly assigned: readonly Assignment[];
+  readonly properties: boolean;
+  readonly metadata: boolean;
+}
+
+const IDENTITY_FIELDS: Readonly<Record<WrapperAssignment, Assignment>> = {
+  name: { key: 'name', what: 'the name' },
+  length: { key: 'length', what: 'the length' },
+  qualname: { key: QUALNAME_KEY, what: 'the qualname' },
+  module: { key: MODULE_KEY, what: 'the module' },
+  doc: { key: DOC_KEY, what: 'the doc' },
+};
+
+const DEFAULT_PLAN: Plan = {
+  assigned: WRAPPER_ASSIGNMENTS.map((field) => IDENTITY_FIELDS[field]),
+  properties: true,
+  metadata: true,
+};
+
+/**
+ * Makes `wrapper` look like `wrapped`: copies its identity fields, merges its own properties and
+ * framework metadata, and links the wrapper to it, as Python's `functools.update_wrapper`.
+ *
+ * A field the wrapped function lacks is skipped. Properties are copied as descriptors: a getter
+ * is never invoked, and a key named `__proto__` becomes an own property, never the prototype.
+ * The wrapper's `toString()` stays its own source. The wrapper must be extensible, since the link
+ * to `wrapped` is always added; a non-configurable own property of the wrapper that would be
+ * overwritten stops the copy at that property with a {@link WrapperPropertyError} (the fields
+ * before it are already copied).
+ *
+ * @param wrapper - the function that calls `wrapped`; it is changed in place
+ * @param wrapped - the function being wrapped
+ * @param options - `assigned` and `updated`: what to copy, defaulting to
+ *   {@link WRAPPER_ASSIGNMENTS} and {@link WRAPPER_UPDATES}
+ * @returns `wrapper` itself, typed as `wrapped`
+ * @throws TypeError when `wrapper` or `wrapped` is not a function, both are the same function, or
+ *   `options` is malformed, naming the argument and the value received
+ * @throws {@link WrapperPropertyError} when the wrapper is not extensible (frozen, sealed) or one
+ *   of its own properties to overwrite is not configurable
+ * @example
+ * ```ts
+ * function logged<F extends (...args: never[]) => unknown>(fn: F): F {
+ *   return updateWrapper(function (this: unknown, ...args: Parameters<F>) {
+ *     console.log('calling', fn.name);
+ *     return Reflect.apply(fn, this, args);
+ *   }, fn);
+ * }
+ * ```
+ */
+export function updateWrapper<F extends Function>(
+  wrapper: Function,
+  wrapped: F,
+  options?: WrapOptions,
+): F {
+  checkFunction(wrapper, 'wrapper');
+  checkFunction(wrapped, 'wrapped');
+  return update(wrapper, wrapped, options === undefined ? DEFAULT_PLAN : planOf(options));
+}
+
+/**
+ * Returns a function that applies {@link updateWrapper} with `wrapped`, as Python's
+ * `functools.wraps`. The options are checked now, and later changes to the lists are not seen.
+ *
+ * @param wrapped - the function being wrapped
+ * @param options - `assigned` and `updated`, as for {@link updateWrapper}
+ * @returns a function taking the wrapper, updating it and returning it typed as `wrapped`
+ * @throws TypeError when `wrapped` is not a function or `options` is malformed; the returned
+ *   function throws as {@link updateWrapper} does
+ * @example
+ * ```ts
+ * function traced<F extends (...args: never[]) => unknown>(fn: F): F {
+ *   return wraps(fn)(function (this: unknown, ...args: Parameters<F>) {
+ *     return Reflect.apply(fn, this, args);
+ *   });
+ * }
+ * ```
+ */
+export function wraps<F extends Function>(
+  wrapped: F,
+  options?: WrapOptions,
+): <W extends Function>(wrapper: W) => F {
+  checkFunction(wrapped, 'wrapped');
+  const plan = options === undefined ? DEFAULT_PLAN : planOf(options);
+  return (wrapper) => {
+    checkFunction(wrapper, 'wrapper');
+    return update(wrapper, wrapped, plan);
+  };
+}
+
+/**
+ * Follows the chain of wrapped functions set by {@link updateWrapper} down to the innermost one,
+ * as Python's `inspect.unwrap`.
+ *
+ * @param fn - the function to unwrap
+ * @param options - `stop`: called with each function that wraps another; `true` stops there
+ * @returns the innermost function, or the first one for which `stop` returned `true`; `fn`
+ *   itself when it wraps nothing
+ * @throws TypeError when `fn` or `options.stop` is not a function, or `options` is malformed
+ * @throws {@link UnwrapLoopError} when the chain comes back to a function already met
+ * @example
+ * ```ts
+ * const original = unwrap(decorated);
+ * const outermostTimed = unwrap(decorated, { stop: (f) => f.name === 'timed' });
+ * ```
+ */
+export function unwrap<F extends Function>(fn: F, options?: UnwrapOptions): F {
+  checkFunction(fn, 'fn');
+  const stop = stopOf(options);
+  const seen = new Set<Function>([fn]);
+  let current: Function = fn;
+  for (;;) {
+    const next = wrappedOf(current);
+    if (next === undefined || stop?.(current)) return current as F;
+    if (seen.has(next)) {
+      throw new UnwrapLoopError(
+        `Wrapper loop when unwrapping ${nameForMessage(fn)}: the chain of wrapped functions comes back to ${nameForMessage(next)}`,
+      );
+    }
+    seen.add(next);
+    current = next;
+  }
+}
+
+function stopOf(options: unknown): ((fn: Function) => boolean) | undefined {
+  checkOptions(options, 'options');
+  if (options === undefined) return undefined;
+  checkKnownKeys(options, 'options', ['stop']);
+  const { stop } = options as UnwrapOptions;
+  if (stop !== undefined) checkFunction(stop, 'options.stop');
+  return stop;
+}
+
+/** The body shared by {@link updateWrapper} and {@link wraps}, once arguments are checked. */
+function update<F extends Function>(wrapper: Function, wrapped: F, plan: Plan): F {
+  if (wrapper === wrapped) {
+    throw new TypeError(
+      `Expected \`wrapper\` to be another function than \`wrapped\`, got ${describeValue(wrapper)} for both`,
+    );
+  }
+  // Checked first so that a frozen or sealed wrapper is refused before anything changes: the
+  // link below is a new property, which such a wrapper can never take.
+  if (!Object.isExtensible(wrapper)) throw refusal(wrapper, WRAPPED_KEY, 'the wrapped link');
+  const assigned = plan.assigned;
+  for (let index = 0; index < assigned.length; index++) {
+    const field = assigned[index] as Assignment;
+    copyOwn(wrapper, wrapped, field.key, field.what);
+  }
+  if (plan.properties) mergeProperties(wrapper, wrapped);
+  if (plan.metadata) {
+    copyReflectMetadata(wrapper, wrapped);
+    // The properties merge has already copied it as one of the own symbols.
+    const symbol = metadataSymbol();
+    if (!plan.properties && symbol !== undefined) copyOwn(wrapper, wrapped, symbol, undefined);
+  }
+  // Set last, and to `wrapped` itself even when `wrapped` has a link of its own, as CPython does
+  // since Issue 17482: a merge that ran after it could overwrite it with the inner function's
+  // link, and `unwrap` would then skip a level. The merge above skips selfsame's slots anyway;
+  // a custom `assigned` list naming the slot must not win over it either.
+  if (
+    !Reflect.defineProperty(wrapper, WRAPPED_KEY, {
+      value: wrapped,
+      writable: false,
+      enumerable: false,
+      configurable: true,
+    })
+  ) {
+    throw refusal(wrapper, WRAPPED_KEY, 'the wrapped link');
+  }
+  return wrapper as F;
+}
+
+/** Copies one own property as its descriptor, so a getter is moved, never run; absent: skipped. */
+function copyOwn(to: Function, from: Function, key: string | symbol, what: string | undefined) {
+  const descriptor = Reflect.getOwnPropertyDescriptor(from, key);
+  if (descriptor !== undefined && !Reflect.defineProperty(to, key, descriptor)) {
+    throw refusal(to, key, what ?? `the property \`${String(key)}\``);
+  }
+}
+
+/**
+ * Merges `from`'s own properties into `to`, as Python's `wrapper.__dict__.update(...)`. Skipped:
+ * the properties every function has for itself (`length` and `name` are `assigned` fields;
+ * `prototype` belongs to the constructor it was made for; `arguments` and `caller` are sloppy-mode
+ * poison), and selfsame's slots, which describe one function each and are copied only through
+ * `assigned`.
+ */
+function mergeProperties(to: Function, from: Function): void {
+  const keys = Reflect.ownKeys(from);
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string | symbol;
+    if (typeof key === 'string' ? isStandardKey(key) : isSelfsameSlot(key)) continue;
+    copyOwn(to, from, key, undefined);
+  }
+}
+
+function isStandardKey(key: string): boolean {
+  return (
+    key === 'length' ||
+    key === 'name' ||
+    key === 'prototype' ||
+    key === 'arguments' ||
+    key === 'caller'
+  );
+}
+
+function isSelfsameSlot(key: symbol): boolean {
+  return Symbol.keyFor(key)?.startsWith('selfsame.') === true;
+}
+
+/** Checks `options` and turns it into a plan; the defaults are shared, not rebuilt. */
+function planOf(options: unknown): Plan {
+  checkOptions(options, 'options');
+  if (options === undefined) return DEFAULT_PLAN;
+  checkKnownKeys(options, 'options', ['assigned', 'updated']);
+  const { assigned, updated } = options as WrapOptions;
+  if (
+    (assigned === undefined || assigned === WRAPPER_ASSIGNMENTS) &&
+    (updated === undefined || updated === WRAPPER_UPDATES)
+  ) {
+    return DEFAULT_PLAN;
+  }
+  const plan = {
+    assigned: assigned === undefined ? DEFAULT_PLAN.assigned : assignmentsOf(assigned),
+    properties: true,
+    metadata: true,
+  };
+  if (updated !== undefined) {
+    checkList(updated, 'options.updated', 'a list of `properties` and `metadata`');
+    plan.properties = false;
+    plan.metadata = false;
+    updated.forEach((entry: unknown, index) => {
+      if (entry === 'properties') plan.properties = true;
+      else if (entry === 'metadata') plan.metadata = true;
+      else {
+        throw new TypeError(
+          `Expected \`options.updated[${index}]\` to be \`properties\` or \`metadata\`, got ${describeValue(entry)}`,
+        );
+      }
+    });
+  }
+  return plan;
+}
+
+function assignmentsOf(assigned: unknown): Assignment[] {
+  checkList(assigned, 'options.assigned', 'a list of property keys (strings or symbols)');
+  return assigned.map((entry: unknown, index) => {
+    if (typeof entry === 'symbol') return { key: entry, what: `the property \`${String(entry)}\`` };
+    if (typeof entry !== 'string') {
+      throw new TypeError(
+        `Expected \`options.assigned[${index}]\` to be a property key (a string or a symbol), got ${describeValue(entry)}`,
+      );
+    }
+    return Object.hasOwn(IDENTITY_FIELDS, entry)
+      ? IDENTITY_FIELDS[entry as WrapperAssignment]
+      : { key: entry, what: `the property \`${entry}\`` };
+  });
+}
+
+function checkList(value: unknown, argument: string, expected: string): asserts value is unknown[] {
+  if (!Array.isArray(value)) {
+    throw new TypeError(`Expected \`${argument}\` to be ${expected}, got ${describeValue(value)}`);
+  }
+}
+
+/** The function `fn` wraps: its own link slot when it holds a function; a getter is never run. */
+function wrappedOf(fn: Function): Function | undefined {
+  const descriptor = Reflect.getOwnPropertyDescriptor(fn, WRAPPED_KEY);
+  const value: unknown = descriptor?.value;
+  return typeof value === 'function' ? value : undefined;
+}
+
+/** Names a function in a message by qualname, and module when known. */
+function nameForMessage(fn: Function): string {
+  const { qualname, module } = identityOf(fn);
+  const named = qualname === '' ? 'an anonymous function' : `\`${qualname}\``;
+  return module === undefined ? named : `${named} (module \`${module}\`)`;
+}

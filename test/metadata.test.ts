@@ -1,0 +1,39 @@
+// reflect-metadata is imported in the middle of this file on purpose: the first tests run in a
+// process where it is not loaded, the later ones after it was loaded after selfsame.
+import { describe, expect, it } from 'vitest';
+import { updateWrapper } from '../src/wraps.js';
+
+type Metadata = {
+  defineMetadata(key: unknown, value: unknown, target: object): void;
+  getOwnMetadata(key: unknown, target: object): unknown;
+  getOwnMetadataKeys(target: object): unknown[];
+};
+const metadata = () => Reflect as unknown as Metadata;
+
+describe('metadata copying', () => {
+  it('does nothing, and does not fail, when reflect-metadata is not loaded', () => {
+    expect('getOwnMetadataKeys' in Reflect).toBe(false);
+    function route() {}
+    const wrapper = updateWrapper(function wrapper() {}, route);
+    expect(wrapper.name).toBe('route');
+  });
+
+  it('copies string and symbol keys when reflect-metadata is loaded after selfsame', async () => {
+    await import('reflect-metadata');
+    const roles = Symbol('roles');
+    function route() {}
+    metadata().defineMetadata('path', '/cats', route);
+    metadata().defineMetadata(roles, ['admin'], route);
+    const wrapper = updateWrapper(function wrapper() {}, route);
+    expect(metadata().getOwnMetadataKeys(wrapper)).toEqual(['path', roles]);
+    expect(metadata().getOwnMetadata('path', wrapper)).toBe('/cats');
+    expect(metadata().getOwnMetadata(roles, wrapper)).toBe(metadata().getOwnMetadata(roles, route));
+  });
+
+  it('copies no metadata with `updated: []`', () => {
+    function route() {}
+    metadata().defineMetadata('path', '/dogs', route);
+    const wrapper = updateWrapper(function wrapper() {}, route, { updated: [] });
+    expect(metadata().getOwnMetadataKeys(wrapper)).toEqual([]);
+  });
+});

@@ -1,0 +1,396 @@
+import { describe, expect, it } from 'vitest';
+import { UnwrapLoopError, WrapperPropertyError } from '../src/errors.js';
+import { defineIdentity, identityOf } from '../src/identity.js';
+import {
+  unwrap,
+  updateWrapper,
+  WRAPPER_ASSIGNMENTS,
+  WRAPPER_UPDATES,
+  wraps,
+} from '../src/wraps.js';
+
+const WRAPPED = Symbol.for('selfsame.wrapped');
+
+/** CPython's `_default_update` fixture: a documented function with an attribute. */
+function documented() {
+  function f(a: number, b: number) {
+    return a + b;
+  }
+  (f as typeof f & { attr: string }).attr = 'This is also a test';
+  defineIdentity(f, {
+    qualname: 'outer.<locals>.f',
+    module: 'file:///mod.js',
+    doc: 'This is a test',
+  });
+  function wrapper(...args: [number, number]) {
+    return f(...args);
+  }
+  (wrapper as typeof wrapper & { dict_attr: string }).dict_attr = 'wrapper attr';
+  return { f, wrapper };
+}
+
+function thrown(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('WRAPPER_ASSIGNMENTS and WRAPPER_UPDATES', () => {
+  it('lists the identity fields, frozen', () => {
+    expect(WRAPPER_ASSIGNMENTS).toEqual(['name', 'length', 'qualname', 'module', 'doc']);
+    expect(Object.isFrozen(WRAPPER_ASSIGNMENTS)).toBe(true);
+  });
+
+  it('lists the merges, frozen', () => {
+    expect(WRAPPER_UPDATES).toEqual(['properties', 'metadata']);
+    expect(Object.isFrozen(WRAPPER_UPDATES)).toBe(true);
+  });
+});
+
+describe('updateWrapper, the cases of CPython TestUpdateWrapper', () => {
+  it('default update: copies name, length, qualname, module, doc, properties, and links', () => {
+    const { f, wrapper } = documented();
+    const result = updateWrapper(wrapper, f);
+    expect(result).toBe(wrapper);
+    expect(wrapper.name).toBe('f');
+    expect(wrapper.length).toBe(2);
+    expect(identityOf(wrapper)).toEqual({
+      name: 'f',
+      qualname: 'outer.<locals>.f',
+      module: 'file:///mod.js',
+      doc: 'This is a test',
+      wrapped: f,
+    });
+    expect((wrapper as unknown as { attr: string }).attr).toBe('This is also a test');
+    expect((wrapper as unknown as { dict_attr: string }).dict_attr).toBe('wrapper attr');
+    expect(wrapper(1, 2)).toBe(3);
+  });
+
+  it('doc update: copies the doc', () => {
+    function f() {}
+    defineIdentity(f, { doc: 'This is a test' });
+    const wrapper = updateWrapper(function wrapper() {}, f);
+    expect(identityOf(wrapper).doc).toBe('This is a test');
+  });
+
+  it('no update: `assigned: []` and `updated: []` copy nothing but still link', () => {
+    const { f, wrapper } = documented();
+    updateWrapper(wrapper, f, { assigned: [], updated: [] });
+    expect(wrapper.name).toBe('wrapper');
+    expect(wrapper.length).toBe(0);
+    expect(identityOf(wrapper)).toEqual({
+      name: 'wrapper',
+      qualname: 'wrapper',
+      module: undefined,
+      doc: undefined,
+      wrapped: f,
+    });
+    expect(Object.hasOwn(wrapper, 'attr')).toBe(false);
+  });
+
+  it('selective update: copies only the listed fields and merges', () => {
+    const { f, wrapper } = documented();
+    updateWrapper(wrapper, f, { assigned: ['attr'], updated: ['properties'] });
+    expect(wrapper.name).toBe('wrapper');
+    expect(identityOf(wrapper).qualname).toBe('wrapper');
+    expect(identityOf(wrapper).doc).toBe(undefined);
+    expect((wrapper as unknown as { attr: string }).attr).toBe('This is also a test');
+    expect((wrapper as unknown as { dict_attr: string }).dict_attr).toBe('wrapper attr');
+    expect(identityOf(wrapper).wrapped).toBe(f);
+  });
+
+  it('missing attributes: a field the wrapped function lacks is skipped', () => {
+    const f = () => 1;
+    Reflect.deleteProperty(f, 'name');
+    function wrapper() {
+      return 2;
+    }
+    defineIdentity(wrapper, { qualname: 'kept.wrapper', doc: 'kept' });
+    updateWrapper(wrapper, f, { assigned: [...WRAPPER_ASSIGNMENTS, 'absent', Symbol('absent')] });
+    expect(wrapper.name).toBe('wrapper');
+    expect(identityOf(wrapper).qualname).toBe('kept.wrapper');
+    expect(identityOf(wrapper).doc).toBe('kept');
+    expect(Object.hasOwn(wrapper, 'absent')).toBe(false);
+  });
+
+  it('updated target missing: a frozen wrapper is refused before anything changes', () => {
+    const { f } = documented();
+    const wrapper = Object.freeze(function wrapper() {});
+    const error = thrown(() => updateWrapper(wrapper, f));
+    expect(error).toBeInstanceOf(WrapperPropertyError);
+    expect(error).toMatchObject({ code: 'ERR_SELFSAME_WRAPPER_PROPERTY', key: WRAPPED });
+    expect(error.message).toBe(
+      'Cannot set the wrapped link on function `wrapper`: the function is not extensible (frozen, sealed or preventExtensions)',
+    );
+    expect(wrapper.name).toBe('wrapper');
+  });
+
+  it('builtin wrapped: copies `Math.max`', () => {
+    const wrapper = updateWrapper(function wrapper(...args: number[]) {
+      return Math.max(...args);
+    }, Math.max);
+    expect(wrapper.name).toBe('max');
+    expect(wrapper.length).toBe(2);
+    expect(identityOf(wrapper)).toMatchObject({ qualname: 'max', doc: undefined });
+    expect(wrapper(1, 3, 2)).toBe(3);
+    expect(unwrap(wrapper)).toBe(Math.max);
+  });
+
+  it('class wrapped: copies a class, its statics and keeps the wrapper constructible', () => {
+    class Point {
+      static origin = 'zero';
+      static describe() {
+        return 'a point';
+      }
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
+    }
+    const wrapper = updateWrapper(function Wrapper(x: number, y: number) {
+      return new Point(x, y);
+    }, Point);
+    expect(wrapper.name).toBe('Point');
+    expect(wrapper.length).toBe(2);
+    expect(wrapper.origin).toBe('zero');
+    expect(wrapper.describe()).toBe('a point');
+    expect(new wrapper(1, 2)).toBeInstanceOf(Point);
+    expect(wrapper.prototype).not.toBe(Point.prototype);
+  });
+});
+
+describe('wraps, the cases of CPython TestWraps', () => {
+  it('default update through the decorator form', () => {
+    const { f } = documented();
+    const wrapper = wraps(f)(function wrapper(...args: [number, number]) {
+      return f(...args);
+    });
+    expect(wrapper.name).toBe('f');
+    expect(identityOf(wrapper).doc).toBe('This is a test');
+    expect(identityOf(wrapper).wrapped).toBe(f);
+    expect(wrapper(2, 3)).toBe(5);
+  });
+
+  it('no update through the decorator form', () => {
+    const { f } = documented();
+    const wrapper = wraps(f, { assigned: [], updated: [] })(function wrapper() {});
+    expect(wrapper.name).toBe('wrapper');
+    expect(identityOf(wrapper).wrapped).toBe(f);
+  });
+
+  it('checks its options when called, not when applied', () => {
+    expect(() => wraps(() => {}, { updated: ['__dict__' as never] })).toThrow(
+      new TypeError(
+        'Expected `options.updated[0]` to be `properties` or `metadata`, got `"__dict__"` (string)',
+      ),
+    );
+  });
+
+  it('checks the wrapper when applied', () => {
+    const apply = wraps(() => {});
+    expect(() => apply(42 as never)).toThrow(
+      new TypeError('Expected `wrapper` to be a function, got `42` (number)'),
+    );
+  });
+});
+
+describe('updateWrapper, JavaScript functions', () => {
+  it('redefines the non-writable `name` and `length` keeping their attributes', () => {
+    function task(_a: number, _b: number, _c: number) {}
+    const wrapper = updateWrapper(() => {}, task);
+    expect(Object.getOwnPropertyDescriptor(wrapper, 'name')).toEqual({
+      value: 'task',
+      writable: false,
+      enumerable: false,
+      configurable: true,
+    });
+    expect(Object.getOwnPropertyDescriptor(wrapper, 'length')).toEqual({
+      value: 3,
+      writable: false,
+      enumerable: false,
+      configurable: true,
+    });
+  });
+
+  it('shows the wrapped name in stack traces', () => {
+    function meaninglessTask() {}
+    const wrapper = updateWrapper(function wrapper() {
+      throw new Error('inside');
+    }, meaninglessTask);
+    const stack = thrown(wrapper).stack?.split('\n') ?? [];
+    expect(stack[1]).toMatch(/^ {4}at meaninglessTask \(/);
+  });
+
+  it('keeps the wrapper’s own source in `toString()`', () => {
+    function original() {
+      return 'original';
+    }
+    const wrapper = function wrapper() {
+      return 'wrapper';
+    };
+    const source = Function.prototype.toString.call(wrapper);
+    updateWrapper(wrapper, original);
+    expect(String(wrapper)).toBe(source);
+    expect(String(wrapper)).toMatch(/return .wrapper./);
+    expect(String(wrapper)).not.toMatch(/original/);
+  });
+
+  it('links to `wrapped` itself even when `wrapped` has a link of its own', () => {
+    function inner() {}
+    const middle = updateWrapper(function middle() {}, inner);
+    const outer = updateWrapper(function outer() {}, middle, {
+      assigned: [...WRAPPER_ASSIGNMENTS, WRAPPED],
+    });
+    expect(identityOf(outer).wrapped).toBe(middle);
+    expect(identityOf(middle).wrapped).toBe(inner);
+    expect(Object.getOwnPropertyDescriptor(outer, WRAPPED)).toEqual({
+      value: middle,
+      writable: false,
+      enumerable: false,
+      configurable: true,
+    });
+  });
+
+  it('refuses a function wrapping itself', () => {
+    function f() {}
+    expect(() => updateWrapper(f, f)).toThrow(
+      new TypeError(
+        'Expected `wrapper` to be another function than `wrapped`, got function `f` for both',
+      ),
+    );
+  });
+});
+
+describe('updateWrapper, argument checks', () => {
+  const f = () => {};
+
+  it.each([
+    ['wrapper', () => updateWrapper(null as never, f), '`null`'],
+    ['wrapped', () => updateWrapper(f, 'f' as never), '`"f"` (string)'],
+    ['wrapped', () => wraps({} as never), 'an object'],
+  ])('names `%s` when it is not a function', (argument, run, received) => {
+    expect(run).toThrow(
+      new TypeError(`Expected \`${argument}\` to be a function, got ${received}`),
+    );
+  });
+
+  it('refuses options that are not an object', () => {
+    expect(() => updateWrapper(function w() {}, f, [] as never)).toThrow(
+      new TypeError('Expected `options` to be an object, got an array of length 0'),
+    );
+  });
+
+  it('refuses an unknown option', () => {
+    expect(() => updateWrapper(function w() {}, f, { update: [] } as never)).toThrow(
+      new TypeError('Unknown option `options.update`; expected one of `assigned`, `updated`'),
+    );
+  });
+
+  it('refuses an `assigned` that is not a list', () => {
+    expect(() => updateWrapper(function w() {}, f, { assigned: 'name' as never })).toThrow(
+      new TypeError(
+        'Expected `options.assigned` to be a list of property keys (strings or symbols), got `"name"` (string)',
+      ),
+    );
+  });
+
+  it('refuses an `assigned` entry that is not a property key', () => {
+    expect(() => updateWrapper(function w() {}, f, { assigned: ['name', 1 as never] })).toThrow(
+      new TypeError(
+        'Expected `options.assigned[1]` to be a property key (a string or a symbol), got `1` (number)',
+      ),
+    );
+  });
+
+  it('refuses an `updated` that is not a list', () => {
+    expect(() => updateWrapper(function w() {}, f, { updated: new Set() as never })).toThrow(
+      new TypeError(
+        'Expected `options.updated` to be a list of `properties` and `metadata`, got an object',
+      ),
+    );
+  });
+
+  it('refuses an unknown `updated` entry', () => {
+    expect(() =>
+      updateWrapper(function w() {}, f, { updated: ['metadata', '__dict__' as never] }),
+    ).toThrow(
+      new TypeError(
+        'Expected `options.updated[1]` to be `properties` or `metadata`, got `"__dict__"` (string)',
+      ),
+    );
+  });
+});
+
+describe('unwrap', () => {
+  function chain() {
+    function inner() {}
+    const middle = updateWrapper(function middle() {}, inner, { assigned: [] });
+    const outer = updateWrapper(function outer() {}, middle, { assigned: [] });
+    return { inner, middle, outer };
+  }
+
+  it('follows the chain to the innermost function', () => {
+    const { inner, outer } = chain();
+    expect(unwrap(outer)).toBe(inner);
+  });
+
+  it('returns a function that wraps nothing as it is', () => {
+    function alone() {}
+    expect(unwrap(alone)).toBe(alone);
+  });
+
+  it('stops where `stop` returns true, calling it only on wrappers', () => {
+    const { middle, outer } = chain();
+    const seen: string[] = [];
+    const result = unwrap(outer, {
+      stop: (fn) => {
+        seen.push(fn.name);
+        return fn.name === 'middle';
+      },
+    });
+    expect(result).toBe(middle);
+    expect(seen).toEqual(['outer', 'middle']);
+  });
+
+  it('reports a loop naming the function by qualname', () => {
+    function a() {}
+    function b() {}
+    defineIdentity(a, { qualname: 'Jobs.a', module: 'file:///jobs.js' });
+    Object.defineProperty(a, WRAPPED, { value: b, configurable: true });
+    Object.defineProperty(b, WRAPPED, { value: a, configurable: true });
+    const error = thrown(() => unwrap(a));
+    expect(error).toBeInstanceOf(UnwrapLoopError);
+    expect(error).toMatchObject({ code: 'ERR_SELFSAME_UNWRAP_LOOP' });
+    expect(error.message).toBe(
+      'Wrapper loop when unwrapping `Jobs.a` (module `file:///jobs.js`): the chain of wrapped functions comes back to `Jobs.a` (module `file:///jobs.js`)',
+    );
+  });
+
+  it('never runs a getter in the link slot', () => {
+    let reads = 0;
+    function f() {}
+    Object.defineProperty(f, WRAPPED, {
+      get() {
+        reads += 1;
+        return () => {};
+      },
+    });
+    expect(unwrap(f)).toBe(f);
+    expect(reads).toBe(0);
+  });
+
+  it('checks its arguments', () => {
+    expect(() => unwrap(undefined as never)).toThrow(
+      new TypeError('Expected `fn` to be a function, got `undefined`'),
+    );
+    expect(() => unwrap(() => {}, { stop: true as never })).toThrow(
+      new TypeError('Expected `options.stop` to be a function, got `true` (boolean)'),
+    );
+    expect(() => unwrap(() => {}, { until: () => true } as never)).toThrow(
+      new TypeError('Unknown option `options.until`; expected one of `stop`'),
+    );
+  });
+});
