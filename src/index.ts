@@ -5,6 +5,18 @@
  *
  * @packageDocumentation
  */
+
+export {
+  type AnyClass,
+  type ConfiguredDecorator,
+  createDecorator,
+  type DecorationContext,
+  type Decorator,
+  type DecoratorKind,
+  type DecoratorMode,
+  type DecoratorSettings,
+  type WrapperFactory,
+} from './decorator.js';
 export {
   DecoratorPositionError,
   DecoratorUsageError,
@@ -27,6 +39,13 @@ export {
   type IdentityInit,
   identityOf,
 } from './identity.js';
+export {
+  type ExecutionLogger,
+  type ExecutionRecord,
+  TRACING_CHANNEL,
+  type TrackExecutionTimeOptions,
+  trackExecutionTime,
+} from './track-execution-time.js';
 export {
   type UnwrapOptions,
   unwrap,

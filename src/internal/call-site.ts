@@ -1,0 +1,159 @@
+/**
+ * Where a decorator was applied, read from V8's structured call sites at decoration time: the
+ * module whose code applied it, and whether that code ran at the module's top level or inside a
+ * function body. This is how a decorated function learns its module without `import.meta`.
+ *
+ * The frames are raw: they name the file V8 executed, never a source-mapped original
+ * (`--enable-source-maps` rewrites only the formatted `stack` string). A bundle or minified file
+ * is reported as itself; there the user must give the identity explicitly.
+ */
+
+import { nodeBuiltin } from './builtins.js';
+
+/** What {@link decorationSite} learned about the code that applied a decorator. */
+export interface DecorationSite {
+  /** The `file:` URL of the module that applied the decorator; `undefined` when unknown. */
+  readonly module: string | undefined;
+  /**
+   * The name of the function whose body applied the decorator, as a qualname segment
+   * (`<lambda>` when anonymous); `undefined` when it ran at the module's top level.
+   */
+  readonly enclosing: string | undefined;
+}
+
+/** The part of V8's `CallSite` read here; `getEnclosing*` exist from V8 9.x (Node 16). */
+interface CallSite {
+  getFileName(): string | undefined | null;
+  getFunctionName(): string | null;
+  getEnclosingLineNumber?(): number | null;
+  getEnclosingColumnNumber?(): number | null;
+}
+
+const UNKNOWN: DecorationSite = Object.freeze({ module: undefined, enclosing: undefined });
+
+// The directory holding selfsame's own modules (`src/` or `dist/`): frames there are the library
+// applying itself, never the user's decoration site.
+const OWN_ROOT = new URL('../', import.meta.url).href;
+
+// The helpers that compilers emit to apply decorators, called by name from the user's module or
+// from tslib. Their frames sit between the decorator and the class definition.
+const COMPILER_HELPERS = new Set([
+  '__decorate',
+  '__esDecorate',
+  '__runInitializers',
+  '__decorateClass',
+  '__decorateElement',
+  '__decoratorStart',
+  '_ts_decorate',
+  '_apply_decs_2203_r',
+  '_applyDecs2311',
+]);
+
+// A class's static block, where TypeScript's standard-decorator output calls `__esDecorate`.
+const STATIC_BLOCK = '<static_initializer>';
+
+const IDENTIFIER = /^#?[A-Za-z_$][\w$]*$/;
+
+/**
+ * Reads the call stack of the current decoration and reports its site.
+ *
+ * @param member - `true` when a class member or a class is decorated by a compiled decorator:
+ *   TypeScript's standard output wraps a decorated class in an arrow function called at once, so
+ *   the one anonymous frame right after the class's static block is part of the class definition,
+ *   not an enclosing function
+ */
+export function decorationSite(member: boolean): DecorationSite {
+  const frames = captureFrames();
+  if (frames === undefined) return UNKNOWN;
+  let module: string | undefined;
+  let afterStaticBlock = false;
+  for (const frame of frames) {
+    const file = fileUrlOf(frame.getFileName());
+    if (file === undefined) return { module, enclosing: undefined };
+    if (file.startsWith(OWN_ROOT)) continue;
+    const name = frame.getFunctionName();
+    if (name !== null && isHelper(name, file)) continue;
+    if (name === STATIC_BLOCK) {
+      module ??= file;
+      afterStaticBlock = member;
+      continue;
+    }
+    module ??= file;
+    if (isModuleBody(frame, name)) return { module, enclosing: undefined };
+    if (afterStaticBlock && name === null) {
+      afterStaticBlock = false;
+      continue;
+    }
+    return { module, enclosing: segmentOf(name) };
+  }
+  return { module, enclosing: undefined };
+}
+
+/** The structured frames above the caller, with `prepareStackTrace` restored whatever happens. */
+function captureFrames(): CallSite[] | undefined {
+  const errorClass = Error as ErrorConstructor & {
+    prepareStackTrace?: (error: Error, frames: CallSite[]) => unknown;
+    stackTraceLimit: number;
+  };
+  if (typeof errorClass.captureStackTrace !== 'function') return undefined;
+  const previousPrepare = errorClass.prepareStackTrace;
+  const previousLimit = errorClass.stackTraceLimit;
+  try {
+    errorClass.prepareStackTrace = (_error, frames) => frames;
+    // Deep enough for the compiler helpers, reflect-metadata and framework composition helpers.
+    errorClass.stackTraceLimit = 40;
+    const holder: { stack?: unknown } = {};
+    errorClass.captureStackTrace(holder, decorationSite);
+    return Array.isArray(holder.stack) ? (holder.stack as CallSite[]) : undefined;
+  } finally {
+    errorClass.prepareStackTrace = previousPrepare;
+    errorClass.stackTraceLimit = previousLimit;
+  }
+}
+
+/**
+ * A frame of compiler or library machinery rather than user code: the known compiler helpers,
+ * and any function of an installed package (reflect-metadata's `decorate`, NestJS's
+ * `applyDecorators`). A package's own module body is still a module and is not skipped.
+ */
+function isHelper(name: string, file: string): boolean {
+  return COMPILER_HELPERS.has(name) || file.includes('/node_modules/');
+}
+
+/**
+ * True for the frame of a module's own body. V8 gives it no function name, and its enclosing
+ * position is the very start of the script (column 1, or none when a loader such as vitest's
+ * wraps the module in a function on the first line); an anonymous function always starts later.
+ */
+function isModuleBody(frame: CallSite, name: string | null): boolean {
+  if (name !== null) return false;
+  const line = frame.getEnclosingLineNumber?.();
+  const column = frame.getEnclosingColumnNumber?.();
+  return line === 1 && (column === null || column === undefined || column <= 1);
+}
+
+/** A function name as one qualname segment: its last identifier, or `<lambda>` when it has none. */
+function segmentOf(name: string | null): string {
+  if (name === null || name === '') return '<lambda>';
+  // V8 infers names such as `obj.method` or `get value`: keep the last identifier.
+  const last = name.split(/[ .]/).pop() ?? '';
+  return IDENTIFIER.test(last) ? last : '<lambda>';
+}
+
+/** A frame's file as a `file:` URL; `undefined` for Node's internals and unnamed scripts. */
+function fileUrlOf(file: string | undefined | null): string | undefined {
+  if (typeof file !== 'string' || file === '') return undefined;
+  if (file.startsWith('file:')) return file;
+  if (file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file)) return pathToFileUrl(file);
+  return undefined;
+}
+
+type UrlModule = { pathToFileURL(path: string): URL };
+let urlModule: UrlModule | undefined;
+
+/** `node:url`'s conversion where Node is present; a POSIX-only encoding elsewhere. */
+function pathToFileUrl(path: string): string {
+  urlModule ??= nodeBuiltin<UrlModule>('node:url');
+  if (urlModule !== undefined) return urlModule.pathToFileURL(path).href;
+  return `file://${encodeURI(path).replace(/[?#]/g, encodeURIComponent)}`;
+}
