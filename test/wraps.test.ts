@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { describe, expect, it } from 'vitest';
 import { UnwrapLoopError, WrapperPropertyError } from '../src/errors.js';
 import { defineIdentity, identityOf } from '../src/identity.js';
@@ -123,7 +124,7 @@ describe('updateWrapper, the cases of CPython TestUpdateWrapper', () => {
     expect(error).toBeInstanceOf(WrapperPropertyError);
     expect(error).toMatchObject({ code: 'ERR_SELFSAME_WRAPPER_PROPERTY', key: WRAPPED });
     expect(error.message).toBe(
-      'Cannot set the wrapped link on function `wrapper`: the function is not extensible (frozen, sealed or preventExtensions)',
+      'Cannot set the wrapped link on the wrapper of `outer.<locals>.f` (module `file:///mod.js`): the function is not extensible (frozen, sealed or preventExtensions)',
     );
     expect(wrapper.name).toBe('wrapper');
   });
@@ -261,6 +262,265 @@ describe('updateWrapper, JavaScript functions', () => {
         'Expected `wrapper` to be another function than `wrapped`, got function `f` for both',
       ),
     );
+  });
+});
+
+describe('updateWrapper, kinds of functions', () => {
+  it('wraps an async function', async () => {
+    async function fetchCat(id: number) {
+      return `cat ${id}`;
+    }
+    const wrapper = wraps(fetchCat)(async function wrapper(id: number) {
+      return (await fetchCat(id)).toUpperCase();
+    });
+    expect(wrapper.name).toBe('fetchCat');
+    expect(wrapper.length).toBe(1);
+    await expect(wrapper(7)).resolves.toBe('CAT 7');
+  });
+
+  it('wraps a generator function', () => {
+    function* count(limit: number) {
+      for (let index = 0; index < limit; index++) yield index;
+    }
+    const wrapper = wraps(count)(function* wrapper(limit: number) {
+      yield* count(limit);
+    });
+    expect(wrapper.name).toBe('count');
+    expect([...wrapper(3)]).toEqual([0, 1, 2]);
+  });
+
+  it('wraps an arrow function with an arrow', () => {
+    const double = (value: number) => value * 2;
+    const wrapper = wraps(double)((value: number) => double(value) + 1);
+    expect(wrapper.name).toBe('double');
+    expect(Object.hasOwn(wrapper, 'prototype')).toBe(false);
+    expect(wrapper(2)).toBe(5);
+  });
+
+  it('wraps a bound function, keeping its `bound` name and bound arity', () => {
+    function scale(this: { factor: number }, a: number, b: number) {
+      return (a + b) * this.factor;
+    }
+    const bound = scale.bind({ factor: 10 }, 1);
+    const wrapper = wraps(bound)((b: number) => bound(b));
+    expect(wrapper.name).toBe('bound scale');
+    expect(wrapper.length).toBe(1);
+    expect(wrapper(2)).toBe(30);
+    expect(unwrap(wrapper)).toBe(bound);
+  });
+
+  it('wraps a class constructor with a class, keeping `new` and statics', () => {
+    class Cat {
+      static count = 0;
+      constructor(readonly name: string) {
+        Cat.count += 1;
+      }
+    }
+    const Wrapper = wraps(Cat)(
+      class Wrapper extends Cat {
+        constructor(name: string) {
+          super(name.toUpperCase());
+        }
+      },
+    );
+    expect(Wrapper.name).toBe('Cat');
+    expect(Wrapper.length).toBe(1);
+    expect(new Wrapper('tom').name).toBe('TOM');
+    // Values are copied when decorating, as `__dict__.update` copies them.
+    expect(Cat.count).toBe(1);
+    expect(Object.getOwnPropertyDescriptor(Wrapper, 'count')).toEqual({
+      value: 0,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    expect(unwrap(Wrapper)).toBe(Cat);
+  });
+});
+
+describe('updateWrapper, copying properties', () => {
+  it('moves an accessor as an accessor, never invoking its getter or setter', () => {
+    let gets = 0;
+    let sets = 0;
+    function source() {}
+    const get = () => {
+      gets += 1;
+      return 'value';
+    };
+    const set = () => {
+      sets += 1;
+    };
+    Object.defineProperty(source, 'lazy', { get, set, enumerable: true, configurable: true });
+    Object.defineProperty(source, 'name', { get, configurable: true });
+    const wrapper = updateWrapper(function wrapper() {}, source);
+    expect(gets).toBe(0);
+    expect(sets).toBe(0);
+    expect(Object.getOwnPropertyDescriptor(wrapper, 'lazy')).toEqual({
+      get,
+      set,
+      enumerable: true,
+      configurable: true,
+    });
+    expect(Object.getOwnPropertyDescriptor(wrapper, 'name')).toEqual({
+      get,
+      set: undefined,
+      enumerable: false,
+      configurable: true,
+    });
+  });
+
+  it('copies string and symbol keys with their descriptors', () => {
+    const tag = Symbol('tag');
+    const hidden = Symbol('hidden');
+    function source() {}
+    Object.assign(source, { plain: 1, [tag]: 'tagged' });
+    Object.defineProperty(source, hidden, { value: 'h', writable: false, enumerable: false });
+    Object.defineProperty(source, 'fixed', { value: 'f', enumerable: true });
+    const wrapper = updateWrapper(function wrapper() {}, source);
+    for (const key of ['plain', tag, hidden, 'fixed']) {
+      expect(Object.getOwnPropertyDescriptor(wrapper, key)).toEqual(
+        Object.getOwnPropertyDescriptor(source, key),
+      );
+    }
+  });
+
+  it('copies an own `__proto__` key as a property, leaving the prototype alone', () => {
+    const payload = { polluted: true };
+    function source() {}
+    Object.defineProperty(source, '__proto__', {
+      value: payload,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    const wrapper = updateWrapper(function wrapper() {}, source);
+    expect(Object.getPrototypeOf(wrapper)).toBe(Function.prototype);
+    expect(Object.getOwnPropertyDescriptor(wrapper, '__proto__')?.value).toBe(payload);
+    expect((wrapper as unknown as { polluted?: boolean }).polluted).toBe(undefined);
+  });
+
+  it('merges over the wrapper’s own configurable property, as `__dict__.update` does', () => {
+    function source() {}
+    Object.assign(source, { shared: 'from wrapped' });
+    const wrapper = Object.assign(function wrapper() {}, { shared: 'from wrapper', own: 1 });
+    updateWrapper(wrapper, source);
+    expect(wrapper.shared).toBe('from wrapped');
+    expect(wrapper.own).toBe(1);
+  });
+
+  it('creates a plain property by definition when the wrapper inherits a setter of that name', () => {
+    let sets = 0;
+    const base = function base() {};
+    Object.defineProperty(base, 'trap', {
+      set() {
+        sets += 1;
+      },
+      configurable: true,
+    });
+    const wrapper = function wrapper() {};
+    Object.setPrototypeOf(wrapper, base);
+    function source() {}
+    Object.assign(source, { trap: 'value' });
+    updateWrapper(wrapper, source);
+    expect(sets).toBe(0);
+    expect(Object.getOwnPropertyDescriptor(wrapper, 'trap')?.value).toBe('value');
+  });
+
+  it('does not copy `prototype`, nor selfsame slots other than the identity fields', () => {
+    const marker = Symbol.for('selfsame.some-future-slot');
+    function source() {}
+    Object.defineProperty(source, marker, { value: 'per function', configurable: true });
+    const wrapper = function wrapper() {};
+    const prototype = wrapper.prototype;
+    updateWrapper(wrapper, source);
+    expect(wrapper.prototype).toBe(prototype);
+    expect(Object.hasOwn(wrapper, marker)).toBe(false);
+  });
+
+  it('copies the standard decorators’ `Symbol.metadata` object', () => {
+    const metadata = { route: '/cats' };
+    function source() {}
+    Object.defineProperty(source, Symbol.metadata, { value: metadata, configurable: true });
+    const viaDefaults = updateWrapper(function wrapper() {}, source);
+    const viaMetadataOnly = updateWrapper(function wrapper() {}, source, { updated: ['metadata'] });
+    expect((viaDefaults as unknown as Record<symbol, unknown>)[Symbol.metadata]).toBe(metadata);
+    expect((viaMetadataOnly as unknown as Record<symbol, unknown>)[Symbol.metadata]).toBe(metadata);
+  });
+
+  it('reports a non-configurable own property of the wrapper, naming it and the function', () => {
+    function source() {}
+    Object.assign(source, { locked: 'new' });
+    const wrapper = function wrapper() {};
+    Object.defineProperty(wrapper, 'locked', { value: 'old', writable: false });
+    const error = thrown(() => updateWrapper(wrapper, source));
+    expect(error).toBeInstanceOf(WrapperPropertyError);
+    expect(error).toMatchObject({ code: 'ERR_SELFSAME_WRAPPER_PROPERTY', key: 'locked' });
+    expect(error.message).toBe(
+      'Cannot set the property `locked` on the wrapper of `source`: its own property is not configurable',
+    );
+  });
+
+  it('reports a non-configurable `name` on the wrapper by its field name', () => {
+    function source() {}
+    const wrapper = function wrapper() {};
+    Object.defineProperty(wrapper, 'name', { configurable: false });
+    const error = thrown(() => updateWrapper(wrapper, source));
+    expect(error).toMatchObject({ code: 'ERR_SELFSAME_WRAPPER_PROPERTY', key: 'name' });
+    expect(error.message).toBe(
+      'Cannot set the name on the wrapper of `source`: its own property is not configurable',
+    );
+  });
+
+  it('refuses a sealed wrapper and one made non-extensible, like a frozen one', () => {
+    function source() {}
+    for (const lock of [Object.seal, Object.preventExtensions]) {
+      const wrapper = lock(function wrapper() {});
+      expect(() => updateWrapper(wrapper, source)).toThrow(WrapperPropertyError);
+      expect(wrapper.name).toBe('wrapper');
+    }
+  });
+});
+
+describe('updateWrapper, reflect-metadata loaded before selfsame', () => {
+  it('copies string and symbol keys defined on the function object', () => {
+    const guards = Symbol('guards');
+    class CatsController {
+      findAll() {
+        return ['tom'];
+      }
+    }
+    const route = CatsController.prototype.findAll;
+    Reflect.defineMetadata('path', '/cats', route);
+    Reflect.defineMetadata('method', 0, route);
+    Reflect.defineMetadata(guards, ['AuthGuard'], route);
+    const wrapper = wraps(route)(function findAll(this: CatsController) {
+      return route.call(this);
+    });
+    expect(Reflect.getOwnMetadataKeys(wrapper)).toEqual(['path', 'method', guards]);
+    expect(Reflect.getOwnMetadata('path', wrapper)).toBe('/cats');
+    expect(Reflect.getOwnMetadata('method', wrapper)).toBe(0);
+    expect(Reflect.getOwnMetadata(guards, wrapper)).toEqual(['AuthGuard']);
+  });
+
+  it('keeps the wrapper’s own metadata, the wrapped function’s winning on a shared key', () => {
+    function route() {}
+    Reflect.defineMetadata('path', '/cats', route);
+    const wrapper = function wrapper() {};
+    Reflect.defineMetadata('path', '/dogs', wrapper);
+    Reflect.defineMetadata('timed', true, wrapper);
+    updateWrapper(wrapper, route);
+    expect(Reflect.getOwnMetadata('path', wrapper)).toBe('/cats');
+    expect(Reflect.getOwnMetadata('timed', wrapper)).toBe(true);
+  });
+
+  it('leaves metadata on `(prototype, key)` pairs where it is', () => {
+    class Cats {
+      find() {}
+    }
+    Reflect.defineMetadata('design:returntype', Array, Cats.prototype, 'find');
+    const wrapper = updateWrapper(function find() {}, Cats.prototype.find);
+    expect(Reflect.getOwnMetadataKeys(wrapper)).toEqual([]);
+    expect(Reflect.getOwnMetadata('design:returntype', Cats.prototype, 'find')).toBe(Array);
   });
 });
 

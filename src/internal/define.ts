@@ -30,8 +30,15 @@ export function defineOwn(
  */
 export function refusal(target: Function, key: PropertyKey, what: string): WrapperPropertyError {
   const name = ownName(target) || '<anonymous>';
-  const reason = Object.isExtensible(target)
+  return new WrapperPropertyError(
+    key,
+    `Cannot set ${what} on function \`${name}\`: ${refusalReason(target)}`,
+  );
+}
+
+/** Why `target` refused a definition, for the end of a {@link WrapperPropertyError} message. */
+export function refusalReason(target: Function): string {
+  return Object.isExtensible(target)
     ? 'its own property is not configurable'
     : 'the function is not extensible (frozen, sealed or preventExtensions)';
-  return new WrapperPropertyError(key, `Cannot set ${what} on function \`${name}\`: ${reason}`);
 }
