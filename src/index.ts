@@ -39,6 +39,11 @@ export {
   type IdentityInit,
   identityOf,
 } from './identity.js';
+export type { FunctionReference } from './reference/format.js';
+export { fromReference } from './reference/from-reference.js';
+export { isMainModule } from './reference/is-main-module.js';
+export type { ReferenceOptions } from './reference/options.js';
+export { toReference } from './reference/to-reference.js';
 export {
   type ExecutionLogger,
   type ExecutionRecord,

@@ -1,0 +1,175 @@
+/**
+ * `fromReference`: turns a reference back into its function, refusing anything the policy does
+ * not allow before a single module is imported.
+ */
+
+import {
+  IntegrityError,
+  ReferenceIdentityError,
+  ReferencePolicyError,
+  ReferenceResolveError,
+  SignatureError,
+} from '../errors.js';
+import type { AnyFunction } from '../identity.js';
+import { ownName } from '../internal/describe.js';
+import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
+import { digestOf, isNative } from './digest.js';
+import { type FunctionReference, label, parseReference } from './format.js';
+import { loadNamespace } from './load-module.js';
+import { classifyModuleId, locateModule, type ModuleTarget } from './module-id.js';
+import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
+import { verify } from './signature.js';
+import { DENIED_SEGMENTS, walk } from './walk.js';
+
+/** A reference already resolved under one policy: re-walked on every hit, never trusted stale. */
+interface Resolved {
+  readonly namespace: object;
+  readonly segments: readonly string[];
+  readonly fn: AnyFunction;
+}
+
+const resolved = new Map<string, Resolved>();
+const MAX_CACHED = 10_000;
+
+/**
+ * Resolves a function reference made by {@link toReference}: checks its shape, its module id
+ * against the policy and its signature (when a key is given) before importing anything, then
+ * walks own data properties of the module to the function and checks that it is the function
+ * referenced.
+ *
+ * @param ref - the reference, as received (for example from `JSON.parse` or a message)
+ * @param options - the policy: `root`, `packages`, `key`, `verifyIntegrity`
+ * @returns the function the reference names
+ * @throws {@link ReferenceFormatError} when `ref` is not a well-formed version 1 reference
+ * @throws {@link ReferencePolicyError} when its module or qualname is not allowed
+ * @throws {@link SignatureError} when a key is given and the signature is missing or wrong
+ * @throws {@link ReferenceResolveError} when the module fails to load or the name is not there
+ * @throws {@link ReferenceIdentityError} when the name holds something else (an alias, a
+ *   non-function, a native or bound function)
+ * @throws {@link IntegrityError} when the implementation changed, unless `verifyIntegrity: false`
+ * @throws TypeError when `options` is malformed
+ * @example
+ * ```ts
+ * const resize = await fromReference<(path: string) => Promise<void>>(JSON.parse(message));
+ * await resize('photo.jpg');
+ * ```
+ */
+export async function fromReference<F extends AnyFunction = AnyFunction>(
+  ref: unknown,
+  options?: ReferenceOptions,
+): Promise<F> {
+  const policy = toPolicy(options);
+  const reference = parseReference(ref);
+  const where = label(reference.module, reference.qualname);
+  const segments = reference.qualname.split('.');
+  const denied = segments.find((segment) => DENIED_SEGMENTS.includes(segment));
+  if (denied !== undefined) {
+    throw new ReferencePolicyError(`Refused ${where}: the segment \`${denied}\` is never walked`);
+  }
+  const target = classifyModuleId(reference.module, policy, where);
+  if (policy.key !== undefined) checkSignature(reference, policy.key, where);
+
+  const cacheKey = `${policy.id}\0${reference.module}\0${reference.qualname}\0${reference.digest}\0${policy.verifyIntegrity}`;
+  const hit = resolved.get(cacheKey);
+  if (hit !== undefined) {
+    const again = walk(hit.namespace, hit.segments);
+    if (again.ok && again.value === hit.fn) return hit.fn as F;
+    resolved.delete(cacheKey);
+  }
+  const found = await resolve(reference, target, policy, where);
+  if (resolved.size >= MAX_CACHED) resolved.clear();
+  resolved.set(cacheKey, found);
+  return found.fn as F;
+}
+
+function checkSignature(
+  reference: FunctionReference,
+  key: string | Uint8Array,
+  where: string,
+): void {
+  if (reference.signature === undefined) {
+    throw new SignatureError(`Refused ${where}: a key is given but the reference is not signed`);
+  }
+  if (!verify(reference, reference.signature, key)) {
+    throw new SignatureError(`Refused ${where}: the signature does not verify with the given key`);
+  }
+}
+
+async function resolve(
+  reference: FunctionReference,
+  target: ModuleTarget,
+  policy: Policy,
+  where: string,
+): Promise<Resolved> {
+  const moduleUrl = locateModule(target, policy, where);
+  const namespace = await loadNamespace(moduleUrl, where);
+  const segments = reference.qualname.split('.');
+  const step = walk(namespace, segments);
+  if (!step.ok) {
+    const reasons = {
+      missing: 'is not an own property',
+      accessor: 'is an accessor (getters are never run)',
+      proxy: 'is reached through a Proxy (its traps are never run)',
+      primitive: 'is looked up on a primitive value',
+      uninitialized: 'is not initialised yet (a circular import still evaluating?)',
+    } as const;
+    throw new ReferenceResolveError(
+      `Cannot resolve ${where}: \`${step.at}\` ${reasons[step.reason]}`,
+      step.reason === 'uninitialized' ? { cause: step.cause } : undefined,
+    );
+  }
+  const fn = step.value;
+  if (typeof fn !== 'function') {
+    throw new ReferenceIdentityError(`Refused ${where}: the name holds no function`);
+  }
+  if (isNative(fn)) {
+    throw new ReferenceIdentityError(
+      `Refused ${where}: the name holds a native or bound function, which has no digest`,
+    );
+  }
+  checkIdentity(fn, reference, moduleUrl, where);
+  if (policy.verifyIntegrity) {
+    const actual = digestOf(fn);
+    if (actual !== reference.digest) {
+      throw new IntegrityError(
+        `Refused ${where}: the implementation differs from the one referenced (digest ${actual} instead of ${reference.digest}); pass \`verifyIntegrity: false\` to run it anyway`,
+        reference.digest,
+        actual,
+      );
+    }
+  }
+  return { namespace, segments, fn: fn as AnyFunction };
+}
+
+/**
+ * The function's own identity must agree with the name it was found under: its recorded
+ * qualname (or, when none is recorded, its `name` as the last segment) and its recorded module.
+ */
+function checkIdentity(
+  fn: Function,
+  reference: FunctionReference,
+  moduleUrl: string,
+  where: string,
+): void {
+  const qualname = readSlot(fn, QUALNAME_KEY);
+  const lastSegment = reference.qualname.slice(reference.qualname.lastIndexOf('.') + 1);
+  if (
+    typeof qualname === 'string' ? qualname !== reference.qualname : ownName(fn) !== lastSegment
+  ) {
+    const own = typeof qualname === 'string' ? qualname : ownName(fn) || '<anonymous>';
+    throw new ReferenceIdentityError(
+      `Refused ${where}: the function found is \`${own}\`, not \`${reference.qualname}\` (an alias or a rebinding)`,
+    );
+  }
+  const module = readSlot(fn, MODULE_KEY);
+  if (typeof module === 'string' && module !== moduleUrl && module !== reference.module) {
+    throw new ReferenceIdentityError(
+      `Refused ${where}: the function found was defined in \`${module}\`, not in that module`,
+    );
+  }
+}
+
+function readSlot(fn: Function, key: symbol): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(fn, key);
+  return descriptor && 'value' in descriptor ? descriptor.value : undefined;
+}

@@ -1,0 +1,46 @@
+/**
+ * Imports a module by its checked `file:` URL and returns its namespace object, once per URL.
+ */
+import { ReferenceResolveError } from '../errors.js';
+import { util } from './node.js';
+
+type Namespace = Record<string, unknown>;
+
+const loading = new Map<string, Promise<Namespace>>();
+
+/**
+ * The namespace of the module at `moduleUrl`, imported once however many resolutions ask for
+ * it at the same time. `moduleUrl` must already have passed policy.
+ */
+export function loadNamespace(moduleUrl: string, where: string): Promise<Namespace> {
+  let namespace = loading.get(moduleUrl);
+  if (namespace === undefined) {
+    namespace = importNamespace(moduleUrl, where);
+    loading.set(moduleUrl, namespace);
+    // A failed import may succeed later (a file written since), so only successes are kept.
+    namespace.catch(() => loading.delete(moduleUrl));
+  }
+  return namespace;
+}
+
+async function importNamespace(moduleUrl: string, where: string): Promise<Namespace> {
+  // `import()` resolves its promise with the namespace, so a module that exports `then` would
+  // have that function called and could substitute any value. A one-line trampoline module
+  // re-exports the namespace under a fixed name instead; its own namespace has no `then`.
+  const source = `import * as namespace from ${JSON.stringify(moduleUrl)}; export { namespace };`;
+  let trampoline: { namespace?: unknown };
+  try {
+    trampoline = await import(`data:text/javascript,${encodeURIComponent(source)}`);
+  } catch (error) {
+    throw new ReferenceResolveError(`Cannot resolve ${where}: importing the module failed`, {
+      cause: error,
+    });
+  }
+  const namespace = trampoline.namespace;
+  if (!util().types.isModuleNamespaceObject(namespace)) {
+    throw new ReferenceResolveError(
+      `Cannot resolve ${where}: the import did not produce a module namespace`,
+    );
+  }
+  return namespace as Namespace;
+}

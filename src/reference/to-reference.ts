@@ -1,0 +1,226 @@
+/**
+ * `toReference`: names a function by module and qualname, after proving that the name leads
+ * back to the very same function, as pickle does before it promises anything.
+ */
+import { NotReferenceableError } from '../errors.js';
+import type { AnyFunction } from '../identity.js';
+import { checkFunction } from '../internal/check.js';
+import { ownName } from '../internal/describe.js';
+import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
+import { digestOf, isNative, wrappedChain } from './digest.js';
+import { type FunctionReference, isQualname, label, makeReference } from './format.js';
+import { loadNamespace } from './load-module.js';
+import { locate, offsetOf, scriptSource } from './locate.js';
+import { classifyModuleId, locateModule, moduleIdOf } from './module-id.js';
+import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
+import { sign } from './signature.js';
+import { DENIED_SEGMENTS, walk } from './walk.js';
+
+/** A proven reference, unsigned, and the policy it was proven under. */
+interface Proof {
+  readonly policyId: string;
+  readonly reference: FunctionReference;
+}
+
+const proofs = new WeakMap<Function, Proof>();
+const sourceOf = Function.prototype.toString;
+
+/**
+ * Makes a reference to `fn` that {@link fromReference} resolves to this very function,
+ * and proves it first: imports the module, walks the qualname and requires the same object.
+ * The proof is cached per function.
+ *
+ * The module comes from `fn`'s recorded identity (`defineIdentity(fn, { module: import.meta })`
+ * or a selfsame decorator applied at a module's top level); for a function nobody registered,
+ * from where V8 says the innermost function of its wrapped chain was defined.
+ *
+ * @param fn - an exported function, a static method of an exported class, or a wrapper of one
+ *   that carries its identity (made with `wraps`)
+ * @param options - `root` and `packages` decide the module id; `key` signs the reference
+ * @returns a frozen, JSON-safe {@link FunctionReference}
+ * @throws {@link NotReferenceableError} when `fn` cannot be found again by module and qualname:
+ *   a local, anonymous, bound or native function, an instance method, a function not exported
+ *   or exported under another name, or a module outside the root and the listed packages
+ * @throws TypeError when `fn` is not a function or `options` is malformed
+ * @example
+ * ```ts
+ * export const resize = defineIdentity(async function resize(path: string) {}, { module: import.meta });
+ * const message = JSON.stringify(await toReference(resize)); // {"v":1,"module":"./jobs.js","qualname":"resize",...}
+ * ```
+ */
+export async function toReference(
+  fn: AnyFunction | Function,
+  options?: ReferenceOptions,
+): Promise<FunctionReference> {
+  checkFunction(fn, 'fn');
+  const policy = toPolicy(options);
+  let proof = proofs.get(fn);
+  if (proof === undefined || proof.policyId !== policy.id) {
+    proof = { policyId: policy.id, reference: await prove(fn, policy) };
+    proofs.set(fn, proof);
+  }
+  const { reference } = proof;
+  return policy.key === undefined
+    ? reference
+    : makeReference(
+        reference.module,
+        reference.qualname,
+        reference.digest,
+        sign(reference, policy.key),
+      );
+}
+
+async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
+  const name = ownName(fn);
+  if (name.startsWith('bound ') && isNative(fn)) {
+    throw new NotReferenceableError(
+      `Can't serialize bound function \`${name}\`: reference the function it binds, and pass the bound values as arguments`,
+    );
+  }
+  if (isNative(fn)) {
+    throw new NotReferenceableError(
+      `Can't serialize native function \`${name || '<anonymous>'}\`: it has no module to import`,
+    );
+  }
+  const recordedQualname = readSlot(fn, QUALNAME_KEY);
+  const qualname = typeof recordedQualname === 'string' ? recordedQualname : name;
+  if (qualname === '') {
+    throw new NotReferenceableError(
+      `Can't serialize an anonymous function: name it (a function declaration or \`const name = ...\`) and export it`,
+    );
+  }
+  if (qualname.split('.').includes('<locals>')) {
+    throw new NotReferenceableError(`Can't serialize local object '${qualname}'`);
+  }
+
+  // The chain's innermost function is the one whose identity a wrapper made by `wraps` carries.
+  const innermost = wrappedChain(fn).at(-1) as Function;
+  const recordedModule = readSlot(fn, MODULE_KEY);
+  const moduleUrl =
+    typeof recordedModule === 'string' ? recordedModule : definedIn(innermost, qualname);
+
+  const id = moduleIdOf(moduleUrl, policy);
+  if (id === undefined) {
+    throw new NotReferenceableError(
+      `Can't serialize ${qualname}: its module \`${moduleUrl}\` lies neither under the root \`${policy.root}\` nor in a package listed in \`options.packages\``,
+    );
+  }
+  if (!isQualname(qualname) || qualname.split('.').some((s) => DENIED_SEGMENTS.includes(s))) {
+    throw new NotReferenceableError(
+      `Can't serialize ${qualname}: it's not found as ${id}.${qualname} (a qualname must be dotted identifiers, none of ${DENIED_SEGMENTS.join(', ')})`,
+    );
+  }
+
+  // The proof takes the very path `fromReference` takes: the module id through policy, then
+  // the import and the walk.
+  const where = label(id, qualname);
+  let namespace: object;
+  try {
+    namespace = await loadNamespace(
+      locateModule(classifyModuleId(id, policy, where), policy, where),
+      where,
+    );
+  } catch (error) {
+    throw new NotReferenceableError(`Can't serialize ${qualname}: importing ${id} failed`, {
+      cause: error,
+    });
+  }
+  let segments = qualname.split('.');
+  let step = walk(namespace, segments);
+  if (!step.ok && typeof recordedQualname !== 'string') {
+    // Nothing recorded the qualname, so `name` may be a static method's: look one level down.
+    const owner = staticMethodOwner(fn, namespace, qualname);
+    if (owner !== undefined) {
+      segments = [owner, qualname];
+      step = walk(namespace, segments);
+    }
+  }
+  if (!step.ok) {
+    const method = instanceMethodOwner(fn, namespace, segments);
+    if (method !== undefined) {
+      throw new NotReferenceableError(
+        `Can't serialize ${qualname}: it's an instance method of ${method}; reference a static method or an exported function that takes the instance's data`,
+      );
+    }
+    const local =
+      typeof recordedModule === 'string' ? undefined : enclosingExport(innermost, namespace);
+    if (local !== undefined) {
+      throw new NotReferenceableError(
+        `Can't serialize local object '${local}.<locals>.${qualname}'`,
+      );
+    }
+    throw new NotReferenceableError(
+      `Can't serialize ${qualname}: it's not found as ${id}.${qualname}`,
+    );
+  }
+  if (step.value !== fn) {
+    throw new NotReferenceableError(
+      `Can't serialize ${qualname}: it's not the same object as ${id}.${qualname}`,
+    );
+  }
+  return makeReference(id, segments.join('.'), digestOf(fn), undefined);
+}
+
+/** The module URL of a function nobody registered, from V8's record of where it was defined. */
+function definedIn(fn: Function, qualname: string): string {
+  const location = locate(fn);
+  if (location === undefined || !location.url.startsWith('file:')) {
+    throw new NotReferenceableError(
+      `Can't serialize ${qualname}: its module is unknown (defined in eval or a data: URL?); record it with \`defineIdentity(fn, { module: import.meta })\``,
+    );
+  }
+  return location.url;
+}
+
+/** The name of the exported function whose source contains `fn`'s definition, if any. */
+function enclosingExport(fn: Function, namespace: object): string | undefined {
+  const inner = locate(fn);
+  if (inner === undefined) return undefined;
+  let source: string | undefined;
+  let best: { name: string; length: number } | undefined;
+  for (const name of Object.keys(namespace)) {
+    const descriptor = Object.getOwnPropertyDescriptor(namespace, name);
+    const exported: unknown = descriptor && 'value' in descriptor ? descriptor.value : undefined;
+    if (typeof exported !== 'function' || exported === fn) continue;
+    const outer = locate(exported);
+    if (outer === undefined || outer.scriptId !== inner.scriptId) continue;
+    source ??= scriptSource(inner.scriptId);
+    // V8 locates a function at its parameter list; its source text starts at or before that.
+    const text = sourceOf.call(exported);
+    const start = source.lastIndexOf(text, offsetOf(source, outer.lineNumber, outer.columnNumber));
+    const at = offsetOf(source, inner.lineNumber, inner.columnNumber);
+    if (start !== -1 && start < at && at < start + text.length) {
+      if (best === undefined || text.length < best.length) best = { name, length: text.length };
+    }
+  }
+  return best?.name;
+}
+
+/** The export that holds `fn` as its own data property `name` (a static method), if any. */
+function staticMethodOwner(fn: Function, namespace: object, name: string): string | undefined {
+  if (name.includes('.')) return undefined;
+  return Object.keys(namespace).find((owner) => {
+    const found = walk(namespace, [owner, name]);
+    return found.ok && found.value === fn;
+  });
+}
+
+/** `Class` when `fn` is found on an exported class's prototype under the qualname's last name. */
+function instanceMethodOwner(
+  fn: Function,
+  namespace: object,
+  segments: readonly string[],
+): string | undefined {
+  const last = segments.at(-1) as string;
+  const owners = segments.length > 1 ? [segments.slice(0, -1).join('.')] : Object.keys(namespace);
+  for (const owner of owners) {
+    const found = walk(namespace, [...owner.split('.'), 'prototype', last]);
+    if (found.ok && found.value === fn) return owner;
+  }
+  return undefined;
+}
+
+function readSlot(fn: Function, key: symbol): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(fn, key);
+  return descriptor && 'value' in descriptor ? descriptor.value : undefined;
+}

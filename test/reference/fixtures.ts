@@ -1,0 +1,29 @@
+// Fixture modules for reference tests, loaded natively (not through vitest's module runner),
+// exactly as the library loads them: a reference resolves only to a real module instance.
+import { loadNamespace } from '../../src/reference/load-module.js';
+
+export const root = new URL('../fixtures/reference/', import.meta.url);
+
+/** The options every test passes: modules live under the fixtures directory. */
+export const options = { root } as const;
+
+export interface Tripwires {
+  inits: Record<string, number>;
+  getters: number;
+  traps: number;
+  thens: number;
+  calls: number;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: fixture modules are plain JavaScript.
+export type FixtureModule = Record<string, any>;
+
+/** The native namespace of a fixture module, e.g. `fixture('tasks.js')`. */
+export async function fixture(file: string): Promise<FixtureModule> {
+  return (await loadNamespace(new URL(file, root).href, file)) as FixtureModule;
+}
+
+/** The tripwire counters the fixtures share, loading them first if needed. */
+export async function tripwires(): Promise<Tripwires> {
+  return (await fixture('tripwires.js')).tripwires as Tripwires;
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { NotReferenceableError } from '../../src/errors.js';
+import { defineIdentity } from '../../src/identity.js';
+import { toReference } from '../../src/reference/to-reference.js';
+import { fixture, options, root } from './fixtures.js';
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+async function refusal(fn: Function, opts: object = options): Promise<NotReferenceableError> {
+  const error = await toReference(fn, opts).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(NotReferenceableError);
+  expect((error as NotReferenceableError).code).toBe('ERR_SELFSAME_NOT_REFERENCEABLE');
+  return error as NotReferenceableError;
+}
+
+describe('toReference', () => {
+  it('names a registered function by a root-relative module id and its qualname', async () => {
+    const { add } = await fixture('tasks.js');
+    const reference = await toReference(add, options);
+    expect(reference).toEqual({
+      v: 1,
+      module: './tasks.js',
+      qualname: 'add',
+      digest: expect.stringMatching(DIGEST),
+    });
+    expect(Object.isFrozen(reference)).toBe(true);
+    expect(JSON.parse(JSON.stringify(reference))).toEqual(reference);
+  });
+
+  it('defaults the root to the working directory', async () => {
+    const { add } = await fixture('tasks.js');
+    expect((await toReference(add)).module).toBe('./test/fixtures/reference/tasks.js');
+  });
+
+  it('finds the module of a function nobody registered from where V8 says it was defined', async () => {
+    const { multiply } = await fixture('tasks.js');
+    expect(await toReference(multiply, options)).toMatchObject({
+      module: './tasks.js',
+      qualname: 'multiply',
+    });
+  });
+
+  it('finds a static method of an exported class', async () => {
+    const { Jobs } = await fixture('tasks.js');
+    expect(await toReference(Jobs.resize, options)).toMatchObject({ qualname: 'Jobs.resize' });
+  });
+
+  it('caches the proof per function', async () => {
+    const { multiply } = await fixture('tasks.js');
+    expect(await toReference(multiply, options)).toBe(await toReference(multiply, options));
+  });
+
+  it("refuses a hand-written decorator's wrapper as a local object, as pickle does", async () => {
+    const { slowAdd } = await fixture('hand-written.js');
+    expect((await refusal(slowAdd)).message).toBe(
+      "Can't serialize local object 'trackExecutionTime.<locals>.wrapper'",
+    );
+  });
+
+  it('refuses a recorded `<locals>` qualname before importing anything', async () => {
+    const local = defineIdentity(function inner() {}, {
+      qualname: 'outer.<locals>.inner',
+      module: import.meta,
+    });
+    expect((await refusal(local)).message).toBe(
+      "Can't serialize local object 'outer.<locals>.inner'",
+    );
+  });
+
+  it('references a wrapper that carries its identity, and resolves to the wrapper', async () => {
+    const { add } = await fixture('with-wraps.js');
+    expect(await toReference(add, options)).toMatchObject({
+      module: './with-wraps.js',
+      qualname: 'add',
+    });
+  });
+
+  it('gives wrappers that print the same source different digests', async () => {
+    const { add, subtract } = await fixture('with-wraps.js');
+    expect(add.toString()).toBe(subtract.toString());
+    expect((await toReference(add, options)).digest).not.toBe(
+      (await toReference(subtract, options)).digest,
+    );
+  });
+
+  it('refuses a function exported under another name', async () => {
+    const { hiddenFunction } = await fixture('tasks.js');
+    expect((await refusal(hiddenFunction)).message).toBe(
+      "Can't serialize hidden: it's not found as ./tasks.js.hidden",
+    );
+  });
+
+  it('refuses a function whose name holds another object in its module', async () => {
+    const impostor = defineIdentity(function add() {}, { module: new URL('tasks.js', root).href });
+    expect((await refusal(impostor)).message).toBe(
+      "Can't serialize add: it's not the same object as ./tasks.js.add",
+    );
+  });
+
+  it('points an instance method to a static or exported function', async () => {
+    const { Jobs } = await fixture('tasks.js');
+    expect((await refusal(Jobs.prototype.crop)).message).toBe(
+      "Can't serialize crop: it's an instance method of Jobs; reference a static method or an exported function that takes the instance's data",
+    );
+  });
+
+  it('refuses bound, native and anonymous functions', async () => {
+    const { add } = await fixture('tasks.js');
+    expect((await refusal(add.bind(null))).message).toBe(
+      "Can't serialize bound function `bound add`: reference the function it binds, and pass the bound values as arguments",
+    );
+    expect((await refusal(Math.max)).message).toBe(
+      "Can't serialize native function `max`: it has no module to import",
+    );
+    expect((await refusal([() => 1][0] as Function)).message).toBe(
+      "Can't serialize an anonymous function: name it (a function declaration or `const name = ...`) and export it",
+    );
+  });
+
+  it('refuses a module outside the root', async () => {
+    const { add } = await fixture('tasks.js');
+    const inner = new URL('./', import.meta.url);
+    expect((await refusal(add, { root: inner })).message).toMatch(
+      /^Can't serialize add: its module `file:\/\/\/.*\/tasks\.js` lies neither under the root `.*\/test\/reference` nor in a package listed in `options\.packages`$/,
+    );
+  });
+
+  it('signs with a key, and only then', async () => {
+    const { add } = await fixture('tasks.js');
+    const signed = await toReference(add, { ...options, key: 'secret' });
+    expect(signed.signature).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect((await toReference(add, { ...options, key: 'other' })).signature).not.toBe(
+      signed.signature,
+    );
+    expect('signature' in (await toReference(add, options))).toBe(false);
+  });
+
+  it('checks its arguments', async () => {
+    await expect(toReference(42 as never)).rejects.toThrow(
+      new TypeError('Expected `fn` to be a function, got `42` (number)'),
+    );
+    await expect(toReference(() => 1, { rot: '.' } as never)).rejects.toThrow(
+      new TypeError(
+        'Unknown option `options.rot`; expected one of `root`, `packages`, `key`, `verifyIntegrity`',
+      ),
+    );
+    await expect(toReference(() => 1, { key: '' })).rejects.toThrow(
+      new TypeError(
+        'Expected `options.key` to be a non-empty string or Uint8Array, got `""` (string)',
+      ),
+    );
+  });
+});
