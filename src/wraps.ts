@@ -263,7 +263,7 @@ function copyDefaults(to: Function, from: Function): void {
     } else if (key === QUALNAME_KEY) copyOwn(to, from, key, 'the qualname');
     else if (key === MODULE_KEY) copyOwn(to, from, key, 'the module');
     else if (key === DOC_KEY) copyOwn(to, from, key, 'the doc');
-    else if (!isSelfsameSlot(key)) copyProperty(to, from, key);
+    else if (!isSkippedSymbol(key)) copyProperty(to, from, key);
   }
   copyReflectMetadata(to, from);
 }
@@ -338,14 +338,16 @@ function propertyWhat(key: string | symbol): string {
  * Merges `from`'s own properties into `to`, as Python's `wrapper.__dict__.update(...)`. Skipped:
  * the properties every function has for itself (`length` and `name` are `assigned` fields;
  * `prototype` belongs to the constructor it was made for; `arguments` and `caller` are sloppy-mode
- * poison), and selfsame's slots, which describe one function each and are copied only through
- * `assigned`.
+ * poison), an own `toString` or `Symbol.toPrimitive` (a wrapper must never print as the function
+ * it wraps, as mimic-function makes it: a pool sending `String(fn)` would run the original and
+ * drop the wrapper), and selfsame's slots, which describe one function each and are copied only
+ * through `assigned`. A custom `assigned` list can still name any of them.
  */
 function mergeProperties(to: Function, from: Function): void {
   const keys = Reflect.ownKeys(from);
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index] as string | symbol;
-    if (typeof key === 'string' ? !isStandardKey(key) : !isSelfsameSlot(key)) {
+    if (typeof key === 'string' ? !isStandardKey(key) : !isSkippedSymbol(key)) {
       copyProperty(to, from, key);
     }
   }
@@ -357,12 +359,13 @@ function isStandardKey(key: string): boolean {
     key === 'name' ||
     key === 'prototype' ||
     key === 'arguments' ||
-    key === 'caller'
+    key === 'caller' ||
+    key === 'toString'
   );
 }
 
-function isSelfsameSlot(key: symbol): boolean {
-  return Symbol.keyFor(key)?.startsWith('selfsame.') === true;
+function isSkippedSymbol(key: symbol): boolean {
+  return key === Symbol.toPrimitive || Symbol.keyFor(key)?.startsWith('selfsame.') === true;
 }
 
 /** Checks `options` and turns it into a plan; the defaults are shared, not rebuilt. */

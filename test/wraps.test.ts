@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import fc from 'fast-check';
+import mimicFunction from 'mimic-function';
 import { describe, expect, it } from 'vitest';
 import { UnwrapLoopError, WrapperPropertyError } from '../src/errors.js';
 import { defineIdentity, identityOf } from '../src/identity.js';
@@ -237,6 +239,25 @@ describe('updateWrapper, JavaScript functions', () => {
     expect(String(wrapper)).toBe(source);
     expect(String(wrapper)).toMatch(/return .wrapper./);
     expect(String(wrapper)).not.toMatch(/original/);
+  });
+
+  it('keeps its own source when the wrapped function prints as another (mimic-function)', () => {
+    function original() {
+      return 'original';
+    }
+    const mimicked = mimicFunction(function mimicked() {
+      return original();
+    }, original);
+    const fake = { [Symbol.toPrimitive]: () => 'fake', toString: () => 'fake' };
+    Object.defineProperty(mimicked, Symbol.toPrimitive, { value: fake[Symbol.toPrimitive] });
+    const wrapper = function wrapper() {
+      return mimicked();
+    };
+    const source = Function.prototype.toString.call(wrapper);
+    updateWrapper(wrapper, mimicked);
+    expect(String(mimicked)).toBe('fake');
+    expect(String(wrapper)).toBe(source);
+    expect(wrapper.toString()).toBe(source);
   });
 
   it('links to `wrapped` itself even when `wrapped` has a link of its own', () => {
@@ -651,6 +672,113 @@ describe('unwrap', () => {
     );
     expect(() => unwrap(() => {}, { until: () => true } as never)).toThrow(
       new TypeError('Unknown option `options.until`; expected one of `stop`'),
+    );
+  });
+});
+
+describe('updateWrapper, property', () => {
+  // Keys the merge leaves alone; everything else the wrapped function owns is copied.
+  const SKIPPED = new Set<PropertyKey>([
+    'prototype',
+    'arguments',
+    'caller',
+    'toString',
+    Symbol.toPrimitive,
+  ]);
+  const key = fc.oneof(
+    fc.string({ maxLength: 6 }),
+    fc.constantFrom(
+      'name',
+      'length',
+      'prototype',
+      '__proto__',
+      'constructor',
+      'call',
+      'toString',
+      'valueOf',
+      'arguments',
+      'caller',
+    ),
+    fc.string({ maxLength: 4 }).map((description) => Symbol(description)),
+    fc.constantFrom(Symbol.iterator, Symbol.toPrimitive, Symbol.for('shared'), Symbol.metadata),
+  );
+  const data = fc.record({
+    kind: fc.constant('data' as const),
+    value: fc.anything(),
+    writable: fc.boolean(),
+    enumerable: fc.boolean(),
+    configurable: fc.boolean(),
+  });
+  const accessor = fc.record({
+    kind: fc.constant('accessor' as const),
+    get: fc.boolean(),
+    set: fc.boolean(),
+    enumerable: fc.boolean(),
+    configurable: fc.boolean(),
+  });
+  const properties = fc.uniqueArray(fc.tuple(key, fc.oneof(data, accessor)), {
+    selector: ([name]) => name,
+    maxLength: 10,
+  });
+
+  function snapshot(fn: Function): Map<string | symbol, PropertyDescriptor | undefined> {
+    return new Map(
+      Reflect.ownKeys(fn).map((name) => [name, Reflect.getOwnPropertyDescriptor(fn, name)]),
+    );
+  }
+
+  it('copies every own descriptor but the skipped ones, runs no accessor, changes nothing else', () => {
+    fc.assert(
+      fc.property(properties, (entries) => {
+        let runs = 0;
+        const wrapped = (a: number, b: number) => a + b;
+        for (const [name, spec] of entries) {
+          const { enumerable, configurable } = spec;
+          Object.defineProperty(
+            wrapped,
+            name,
+            spec.kind === 'data'
+              ? { value: spec.value, writable: spec.writable, enumerable, configurable }
+              : {
+                  ...(spec.get && { get: () => (runs += 1) }),
+                  ...(spec.set && { set: () => (runs += 1) }),
+                  enumerable,
+                  configurable,
+                },
+          );
+        }
+        const wrapper = function wrapper(this: unknown, ...args: [number, number]) {
+          return Reflect.apply(wrapped, this, args);
+        };
+        const before = snapshot(wrapper);
+        const source = Function.prototype.toString.call(wrapper);
+        const planned = function planned() {};
+
+        expect(updateWrapper(wrapper, wrapped)).toBe(wrapper);
+        updateWrapper(planned, wrapped, {
+          assigned: [...WRAPPER_ASSIGNMENTS],
+          updated: [...WRAPPER_UPDATES],
+        });
+
+        const after = snapshot(wrapper);
+        const copied = Reflect.ownKeys(wrapped).filter((name) => !SKIPPED.has(name));
+        for (const name of copied) {
+          expect(after.get(name)).toEqual(Reflect.getOwnPropertyDescriptor(wrapped, name));
+          expect(Reflect.getOwnPropertyDescriptor(planned, name)).toEqual(after.get(name));
+        }
+        for (const [name, descriptor] of before) {
+          if (!copied.includes(name)) expect(after.get(name)).toEqual(descriptor);
+        }
+        expect(new Set(after.keys())).toEqual(new Set([...before.keys(), ...copied, WRAPPED]));
+        expect(after.get(WRAPPED)?.value).toBe(wrapped);
+        expect(Object.getPrototypeOf(wrapper)).toBe(Function.prototype);
+        expect(Object.isExtensible(wrapper)).toBe(true);
+        expect(Function.prototype.toString.call(wrapper)).toBe(source);
+        expect(String(wrapper)).toBe(source);
+        expect(wrapper(2, 3)).toBe(5);
+        expect(runs).toBe(0);
+      }),
+      { numRuns: 300 },
     );
   });
 });
