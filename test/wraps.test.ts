@@ -41,6 +41,27 @@ function thrown(run: () => unknown): Error {
   throw new Error('expected a throw');
 }
 
+describe('the README example', () => {
+  it('keeps name and length, and unwraps to the original', () => {
+    const calls: string[] = [];
+    function logged<F extends (...args: never[]) => unknown>(fn: F): F {
+      return wraps(fn)(function (this: unknown, ...args: Parameters<F>) {
+        calls.push(`calling ${fn.name}`);
+        return Reflect.apply(fn, this, args);
+      });
+    }
+    function original(a: number, b: number) {
+      return a + b;
+    }
+    const add = logged(original);
+    expect(add(2, 3)).toBe(5);
+    expect(calls).toEqual(['calling original']);
+    expect([add.name, add.length]).toEqual(['original', 2]);
+    expect(identityOf(add).wrapped === unwrap(add)).toBe(true);
+    expect(unwrap(add)).toBe(original);
+  });
+});
+
 describe('WRAPPER_ASSIGNMENTS and WRAPPER_UPDATES', () => {
   it('lists the identity fields, frozen', () => {
     expect(WRAPPER_ASSIGNMENTS).toEqual(['name', 'length', 'qualname', 'module', 'doc']);
