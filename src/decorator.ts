@@ -76,21 +76,20 @@ export interface DecoratorSettings<Options, Input> {
   readonly kinds?: readonly DecoratorKind[] | undefined;
 }
 
+/** The standard decorator contexts of the members selfsame decorates. */
+export type MemberContext<F extends AnyFunction> =
+  | ClassMethodDecoratorContext<never, F>
+  // biome-ignore lint/suspicious/noExplicitAny: matches any getter or setter's `this` and value type.
+  | ClassGetterDecoratorContext<never, any>
+  // biome-ignore lint/suspicious/noExplicitAny: matches any getter or setter's `this` and value type.
+  | ClassSetterDecoratorContext<never, any>;
+
 /** The decorator {@link createDecorator} returns, once configured: every shape but `dec(options)`. */
 export interface ConfiguredDecorator {
   /** A plain call on a function or class (also what a legacy class decorator is). */
   <F extends AnyFunction | AnyClass>(fn: F): F;
-  /** A TC39 standard decorator on a method, getter, setter or class. */
-  <F extends AnyFunction>(
-    value: F,
-    context:
-      | ClassMethodDecoratorContext<never, F>
-      // biome-ignore lint/suspicious/noExplicitAny: matches any getter or setter's `this` and value type.
-      | ClassGetterDecoratorContext<never, any>
-      // biome-ignore lint/suspicious/noExplicitAny: matches any getter or setter's `this` and value type.
-      | ClassSetterDecoratorContext<never, any>
-      | ClassDecoratorContext<AnyClass>,
-  ): F;
+  /** A TC39 standard decorator on a method, getter or setter. */
+  <F extends AnyFunction>(value: F, context: MemberContext<F>): F;
   /** A TC39 standard decorator on a class. */
   <C extends AnyClass>(value: C, context: ClassDecoratorContext<C>): C;
   /** A legacy `experimentalDecorators` decorator on a method or accessor. */
@@ -101,10 +100,28 @@ export interface ConfiguredDecorator {
   ): TypedPropertyDescriptor<T>;
 }
 
-/** The decorator {@link createDecorator} returns: every shape of {@link ConfiguredDecorator}, and `dec(options)`. */
-export interface Decorator<Input> extends ConfiguredDecorator {
-  /** Configures the decorator: `@dec(options)`, `dec(options)(fn)`. */
-  (options?: Input): ConfiguredDecorator;
+/**
+ * The decorator {@link createDecorator} returns: every shape of {@link ConfiguredDecorator}, and
+ * `dec(options)`. The plain call comes first, so that a function is never taken for options.
+ */
+export interface Decorator<Input> {
+  /** A plain call on a function or class (also what a legacy class decorator is). */
+  <F extends AnyFunction | AnyClass>(fn: F): F;
+  /**
+   * Configures the decorator: `@dec(options)`, `dec(options)(fn)`. (The `never` rest parameter
+   * keeps TypeScript from accepting a bare `@dec` on a field through this signature.)
+   */
+  (options?: Input, ...none: never[]): ConfiguredDecorator;
+  /** A TC39 standard decorator on a method, getter or setter. */
+  <F extends AnyFunction>(value: F, context: MemberContext<F>): F;
+  /** A TC39 standard decorator on a class. */
+  <C extends AnyClass>(value: C, context: ClassDecoratorContext<C>): C;
+  /** A legacy `experimentalDecorators` decorator on a method or accessor. */
+  <T>(
+    target: object,
+    key: string | symbol,
+    descriptor: TypedPropertyDescriptor<T>,
+  ): TypedPropertyDescriptor<T>;
 }
 
 const KINDS: readonly DecoratorKind[] = ['function', 'class', 'method', 'getter', 'setter'];
@@ -325,7 +342,7 @@ function decorateLegacy<Options>(
 ): unknown {
   const isStatic = typeof target === 'function';
   const owner = isStatic ? target : ownConstructor(target);
-  const ownerName = owner === undefined ? '' : ownName(owner);
+  const ownerName = (owner === undefined ? '' : ownName(owner)) || '<anonymous>';
   if (typeof descriptor === 'number') {
     const member =
       key === undefined ? `the constructor of \`${ownerName}\`` : `\`${ownerName}.${String(key)}\``;
@@ -415,7 +432,8 @@ function decorate<Options>(
     const inner = own === '<lambda>' ? 'wrapper' : own;
     defineHidden(wrapper, QUALNAME_KEY, `${spec.name}.<locals>.${inner}`, 'the qualname');
   }
-  updateWrapper(wrapper, fn);
+  if (context.kind === 'class') updateClassWrapper(wrapper, fn);
+  else updateWrapper(wrapper, fn);
   if (qualname === undefined) {
     // A standard instance or static member: its class is not known yet (see settleLater).
     recordSite(wrapper, fn, site, segmentOf(context.name));
@@ -424,6 +442,22 @@ function decorate<Options>(
     recordSite(wrapper, fn, site, qualname);
   }
   return wrapper;
+}
+
+/**
+ * A class's wrapper: a subclass inherits the static members, so copying them would only leave
+ * stale snapshots beside the live ones (the metadata is still copied); a plain function wrapper
+ * gets them copied, and shares the class's prototype so that `instanceof` holds both ways.
+ */
+function updateClassWrapper(wrapper: Function, fn: Function): void {
+  if (Object.getPrototypeOf(wrapper) === fn) {
+    updateWrapper(wrapper, fn, { updated: ['metadata'] });
+    return;
+  }
+  updateWrapper(wrapper, fn);
+  if (Object.getOwnPropertyDescriptor(wrapper, 'prototype')?.writable === true) {
+    wrapper.prototype = fn.prototype;
+  }
 }
 
 /** Records the qualname and module on `target` unless `wrapped` already carried its own. */

@@ -15,6 +15,7 @@ export {
   type DecoratorKind,
   type DecoratorMode,
   type DecoratorSettings,
+  type MemberContext,
   type WrapperFactory,
 } from './decorator.js';
 export {
