@@ -213,6 +213,14 @@ describe('wraps, the cases of CPython TestWraps', () => {
     );
   });
 
+  it('keeps the lists as they were when called', () => {
+    const assigned: string[] = ['name'];
+    const apply = wraps(function source() {}, { assigned, updated: [] });
+    assigned.push('length');
+    const wrapper = apply(function wrapper(_a: number) {});
+    expect([wrapper.name, wrapper.length]).toEqual(['source', 1]);
+  });
+
   it('checks the wrapper when applied', () => {
     const apply = wraps(() => {});
     expect(() => apply(42 as never)).toThrow(
