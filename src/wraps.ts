@@ -278,9 +278,8 @@ function copyPlanned(to: Function, from: Function, plan: Plan): void {
   if (plan.properties) mergeProperties(to, from);
   if (plan.metadata) {
     copyReflectMetadata(to, from);
-    // With the properties merge, it was copied as one of the own symbols.
     const symbol = metadataSymbol();
-    if (!plan.properties && symbol !== undefined) copyOwn(to, from, symbol, undefined);
+    if (symbol !== undefined) copyOwn(to, from, symbol, undefined);
   }
 }
 
@@ -341,13 +340,16 @@ function propertyWhat(key: string | symbol): string {
  * poison), an own `toString` or `Symbol.toPrimitive` (a wrapper must never print as the function
  * it wraps, as mimic-function makes it: a pool sending `String(fn)` would run the original and
  * drop the wrapper), and selfsame's slots, which describe one function each and are copied only
- * through `assigned`. A custom `assigned` list can still name any of them.
+ * through `assigned`. A custom `assigned` list can still name any of them. `Symbol.metadata`
+ * belongs to the `metadata` merge, so that `updated: ['properties']` copies no framework
+ * metadata at all.
  */
 function mergeProperties(to: Function, from: Function): void {
   const keys = Reflect.ownKeys(from);
+  const metadata = metadataSymbol();
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index] as string | symbol;
-    if (typeof key === 'string' ? !isStandardKey(key) : !isSkippedSymbol(key)) {
+    if (typeof key === 'string' ? !isStandardKey(key) : key !== metadata && !isSkippedSymbol(key)) {
       copyProperty(to, from, key);
     }
   }

@@ -487,14 +487,18 @@ describe('updateWrapper, copying properties', () => {
     expect(Object.hasOwn(wrapper, marker)).toBe(false);
   });
 
-  it('copies the standard decorators’ `Symbol.metadata` object', () => {
+  it('copies the standard decorators’ `Symbol.metadata` object with `metadata` only', () => {
     const metadata = { route: '/cats' };
     function source() {}
     Object.defineProperty(source, Symbol.metadata, { value: metadata, configurable: true });
-    const viaDefaults = updateWrapper(function wrapper() {}, source);
-    const viaMetadataOnly = updateWrapper(function wrapper() {}, source, { updated: ['metadata'] });
-    expect((viaDefaults as unknown as Record<symbol, unknown>)[Symbol.metadata]).toBe(metadata);
-    expect((viaMetadataOnly as unknown as Record<symbol, unknown>)[Symbol.metadata]).toBe(metadata);
+    const read = (fn: Function) => (fn as unknown as Record<symbol, unknown>)[Symbol.metadata];
+    expect(read(updateWrapper(function wrapper() {}, source))).toBe(metadata);
+    expect(read(updateWrapper(function wrapper() {}, source, { updated: ['metadata'] }))).toBe(
+      metadata,
+    );
+    expect(read(updateWrapper(function wrapper() {}, source, { updated: ['properties'] }))).toBe(
+      undefined,
+    );
   });
 
   it('reports a non-configurable own property of the wrapper, naming it and the function', () => {
