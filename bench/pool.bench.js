@@ -1,0 +1,62 @@
+// selfsame/pool against piscina, measured in the same run on the same machine:
+// - Pool.map over 100,000 trivial items (batched automatically) vs piscina's run() per item;
+// - one apply() round trip vs one piscina run() round trip;
+// - a CPU-bound map on 2 threads vs 1.
+import { Piscina } from 'piscina';
+import { Pool } from 'selfsame/pool';
+import { burn, double } from './fixtures/pool-tasks.js';
+import { compareAsync } from './measure.js';
+
+const piscina = new Piscina({
+  filename: new URL('./fixtures/piscina-double.js', import.meta.url).href,
+  minThreads: 2,
+  maxThreads: 2,
+});
+const pool = new Pool({ size: 2 });
+const single = new Pool({ size: 1 });
+
+try {
+  const items = Array.from({ length: 100_000 }, (_, index) => index);
+  const throughput = await compareAsync(
+    'Trivial items through 2 threads, per item (100,000 items per round)',
+    {
+      'piscina run() per item': (n) => Promise.all(items.slice(0, n).map((x) => piscina.run(x))),
+      'Pool.map (automatic chunksize)': (n) => pool.map(double, items.slice(0, n)),
+    },
+    { rounds: 3, iterations: 100_000, goal: { 'Pool.map (automatic chunksize)': '<= 0.05x' } },
+  );
+  console.log(
+    `  => Pool.map is ${(throughput[0].ns / throughput[1].ns).toFixed(1)}x piscina (goal >= 20x)`,
+  );
+
+  const latency = await compareAsync(
+    'One round trip, awaited one after another',
+    {
+      'piscina run()': async (n) => {
+        for (let index = 0; index < n; index++) await piscina.run(index);
+      },
+      'Pool.apply()': async (n) => {
+        for (let index = 0; index < n; index++) await pool.apply(double, [index]);
+      },
+    },
+    { rounds: 9, iterations: 2000, goal: { 'Pool.apply()': '<= 1.2x' } },
+  );
+  console.log(
+    `  => apply costs ${latency[1].ratio.toFixed(2)}x piscina's round trip (goal <= 1.2x)`,
+  );
+
+  const work = Array.from({ length: 16 }, () => 400_000);
+  const scaling = await compareAsync(
+    'CPU-bound map, 16 items of a few ms each, per item',
+    {
+      'Pool.map on 1 thread': (n) => single.map(burn, work.slice(0, n), { chunksize: 1 }),
+      'Pool.map on 2 threads': (n) => pool.map(burn, work.slice(0, n), { chunksize: 1 }),
+    },
+    { rounds: 7, iterations: 16, goal: { 'Pool.map on 2 threads': '<= 0.55x' } },
+  );
+  console.log(
+    `  => 2 threads are ${(scaling[0].ns / scaling[1].ns).toFixed(2)}x as fast as 1 (goal >= 1.8x)`,
+  );
+} finally {
+  await Promise.all([pool.close(), single.close(), piscina.close()]);
+}

@@ -1,0 +1,170 @@
+/**
+ * Error envelopes: structured clone drops an error's own properties (`code`), its subclass and
+ * much of its `cause`, so a worker takes a thrown error apart into plain data ({@link carry}) and
+ * the pool puts it back together ({@link restore}) as an instance of the same class where the
+ * class is known (built-in and selfsame errors), or of a class of the same name otherwise.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import * as coreErrors from '../errors.js';
+import { describeValue } from '../internal/describe.js';
+import * as poolErrors from './errors.js';
+import type { Carried, ErrorEnvelope } from './protocol.js';
+
+const BUILTIN_ERRORS: readonly ErrorConstructor[] = [
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+  AggregateError as unknown as ErrorConstructor,
+];
+
+/** Every class the pool rebuilds as itself, by class name. */
+const KNOWN = new Map<string, Function>();
+for (const builtin of BUILTIN_ERRORS) KNOWN.set(builtin.name, builtin);
+for (const value of [...Object.values(coreErrors), ...Object.values(poolErrors)]) {
+  if (typeof value === 'function' && value.prototype instanceof Error) KNOWN.set(value.name, value);
+}
+KNOWN.set('SelfsameError', coreErrors.SelfsameError);
+
+const MAX_DEPTH = 8;
+const OWN_FIELDS = new Set(['name', 'message', 'stack', 'cause', 'errors']);
+
+/**
+ * Takes a thrown value apart into data that structured clone keeps whole.
+ * A cause chain deeper than eight errors, or circular, ends in a description.
+ */
+export function carry(thrown: unknown, depth = 0, seen: Set<object> = new Set()): Carried {
+  if (!isError(thrown)) return { value: cloneableOrDescribed(thrown) };
+  if (seen.has(thrown) || depth >= MAX_DEPTH) {
+    return { value: `[${seen.has(thrown) ? 'circular' : 'deeper'} cause: ${thrown.name}]` };
+  }
+  seen.add(thrown);
+  const className = classNameOf(thrown);
+  const known = KNOWN.get(className);
+  const props: Record<string, unknown> = {};
+  for (const key of Object.keys(thrown)) {
+    if (OWN_FIELDS.has(key)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(thrown, key);
+    if (descriptor && 'value' in descriptor) props[key] = cloneableOrDescribed(descriptor.value);
+  }
+  const envelope: {
+    -readonly [K in keyof ErrorEnvelope]: ErrorEnvelope[K];
+  } = {
+    name: String(thrown.name),
+    className,
+    known: known !== undefined && Object.getPrototypeOf(thrown) === known.prototype,
+    message: String(thrown.message),
+    stack: typeof thrown.stack === 'string' ? thrown.stack : undefined,
+    props,
+  };
+  if (Object.hasOwn(thrown, 'cause')) envelope.cause = carry(thrown.cause, depth + 1, seen);
+  if (thrown instanceof AggregateError && Array.isArray(thrown.errors)) {
+    envelope.errors = thrown.errors.map((inner: unknown) => carry(inner, depth + 1, seen));
+  }
+  return { error: envelope };
+}
+
+/** Puts a carried value back together: an envelope becomes an `Error` of the same class. */
+export function restore(carried: Carried): unknown {
+  return 'error' in carried ? restoreError(carried.error) : carried.value;
+}
+
+/** Rebuilds an error from its envelope, keeping message, stack, cause, own properties and class. */
+export function restoreError(envelope: ErrorEnvelope): Error {
+  const known = envelope.known ? KNOWN.get(envelope.className) : undefined;
+  let error: Error;
+  if (known !== undefined && BUILTIN_ERRORS.includes(known as ErrorConstructor)) {
+    error =
+      known === AggregateError
+        ? new AggregateError((envelope.errors ?? []).map(restore), envelope.message)
+        : new (known as ErrorConstructor)(envelope.message);
+  } else {
+    // A selfsame error is rebuilt without running its constructor, whose parameters differ per
+    // class: its fields (`code`, `exitCode`...) arrive as own properties below.
+    const Class = known ?? namedErrorClass(envelope.className);
+    error = Object.create(Class.prototype) as Error;
+    hide(error, 'message', envelope.message);
+    if (known === undefined) hide(error, 'name', envelope.name);
+  }
+  if (known !== undefined && error.name !== envelope.name) hide(error, 'name', envelope.name);
+  hide(error, 'stack', envelope.stack ?? `${envelope.name}: ${envelope.message}`);
+  if (envelope.cause !== undefined) hide(error, 'cause', restore(envelope.cause));
+  for (const [key, value] of Object.entries(envelope.props)) {
+    Object.defineProperty(error, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return error;
+}
+
+/** Describes a value's kind for a message, naming an object's class: "an object of class `Promise`". */
+export function describeKind(value: unknown): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return describeValue(value);
+  }
+  const name = constructorName(value);
+  return name !== undefined && name !== 'Object' ? `an object of class \`${name}\`` : 'an object';
+}
+
+const namedClasses = new Map<string, Function>();
+
+/** A class named like the worker's own error class, so that `constructor.name` survives. */
+function namedErrorClass(name: string): Function {
+  let Class = namedClasses.get(name);
+  if (Class === undefined) {
+    Class = { [name]: class extends Error {} }[name] as Function;
+    namedClasses.set(name, Class);
+  }
+  return Class;
+}
+
+function hide(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+}
+
+function isError(value: unknown): value is Error & { cause?: unknown } {
+  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
+}
+
+function classNameOf(error: Error): string {
+  return constructorName(error) ?? 'Error';
+}
+
+/** The name of the class an object was made by, read from descriptors so no getter runs. */
+function constructorName(value: object): string | undefined {
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  const descriptor = prototype && Object.getOwnPropertyDescriptor(prototype, 'constructor');
+  const name =
+    descriptor && typeof descriptor.value === 'function' ? descriptor.value.name : undefined;
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
+/**
+ * A property or thrown value that structured clone refuses (a function, a symbol) would fail the
+ * whole response, so it is replaced by a description of itself: the data is lost on purpose and
+ * the description says what it was.
+ */
+function cloneableOrDescribed(value: unknown): unknown {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
+    return typeof value === 'symbol' ? `[uncloneable: ${describeValue(value)}]` : value;
+  }
+  try {
+    structuredClone(value);
+    return value;
+  } catch (error) {
+    return `[uncloneable: ${describeKind(value)}: ${(error as Error).message}]`;
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * `selfsame/pool`: run functions on worker threads by reference, like Python's
+ * `multiprocessing.Pool`. Node only; importing `selfsame` never loads this entry.
+ *
+ * @packageDocumentation
+ */
+export {
+  PoolClosedError,
+  TaskAbortedError,
+  TaskFailedError,
+  TaskTimeoutError,
+  UncloneableError,
+  WorkerExitError,
+  WorkerInitError,
+  WorkerOutOfMemoryError,
+} from './errors.js';
+export type { ApplyOptions, MapOptions, PoolOptions } from './options.js';
+export { Pool } from './pool.js';

@@ -1,0 +1,87 @@
+/**
+ * The messages between a pool and its fixed dispatcher. Only data crosses: a function travels as
+ * a {@link FunctionReference}, arguments and results by structured clone, errors as envelopes.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import type { FunctionReference } from './reference.js';
+
+/** The key that marks a dispatcher's out-of-band message on piscina's `message` event. */
+export const OUT_OF_BAND = 'selfsame.pool.response';
+
+/** The reference policy, in a form that survives structured clone (`root` as a string). */
+export interface WirePolicy {
+  readonly root?: string;
+  readonly packages?: readonly string[];
+  readonly key?: string | Uint8Array;
+}
+
+/** What every worker receives once, as `workerData`. */
+export interface WorkerSetup {
+  readonly policy: WirePolicy;
+  readonly initializer: FunctionReference | undefined;
+  readonly initargs: readonly unknown[];
+  readonly maxTasksPerWorker: number;
+}
+
+/** One task: the function's reference and one argument list per item (one item for `apply`). */
+export interface TaskMessage {
+  readonly id: number;
+  readonly ref: FunctionReference;
+  readonly items: readonly (readonly unknown[])[];
+}
+
+/** How a task failed inside the worker. */
+export type FailureKind =
+  /** the function threw (or rejected); the error is the task's own */
+  | 'throw'
+  /** an uncaught exception or unhandled rejection raised while the task ran */
+  | 'async'
+  /** a result could not be structured-cloned */
+  | 'uncloneable'
+  /** the initializer failed in this worker */
+  | 'init';
+
+/** An error taken apart so that structured clone keeps all of it. */
+export interface ErrorEnvelope {
+  /** the error's `name` */
+  readonly name: string;
+  /** the name of its class, from its prototype chain */
+  readonly className: string;
+  /** whether its class is the worker's own copy of a built-in or selfsame error class */
+  readonly known: boolean;
+  readonly message: string;
+  readonly stack: string | undefined;
+  /** own enumerable properties such as `code`, each cloneable (or described when not) */
+  readonly props: Readonly<Record<string, unknown>>;
+  readonly cause?: Carried;
+  /** an `AggregateError`'s errors */
+  readonly errors?: readonly Carried[];
+}
+
+/** A thrown value: an error as an envelope, anything else as a cloneable value. */
+export type Carried = { readonly error: ErrorEnvelope } | { readonly value: unknown };
+
+/** A task's failure: what happened, at which item, and what was thrown. */
+export interface Failure {
+  readonly kind: FailureKind;
+  readonly index: number;
+  readonly thrown: Carried;
+  /** for `uncloneable`: what kind of value could not be cloned */
+  readonly what?: string;
+}
+
+/** A task's answer: the values of the items that completed, in order, then any failure. */
+export interface TaskResponse {
+  readonly values: unknown[];
+  readonly failure?: Failure;
+  /** errors raised asynchronously by earlier tasks after they had returned */
+  readonly late?: readonly Carried[];
+}
+
+/** A response sent on the worker's `parentPort` just before the worker retires itself. */
+export interface OutOfBandMessage {
+  readonly [OUT_OF_BAND]: number;
+  readonly response: TaskResponse;
+}

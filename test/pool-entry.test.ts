@@ -1,0 +1,22 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const probe = fileURLToPath(new URL('./fixtures/pool/loaded-modules.js', import.meta.url));
+
+/** What importing `specifier` loads, measured in a fresh Node process. */
+function loadedBy(specifier: string): { builtins: string[]; files: string[] } {
+  return JSON.parse(execFileSync(process.execPath, [probe, specifier], { encoding: 'utf8' }));
+}
+
+describe('the `selfsame/pool` entry', () => {
+  it('is separate: importing `selfsame` loads neither piscina nor any `node:` module', () => {
+    expect(loadedBy('selfsame')).toEqual({ builtins: [], files: [] });
+  });
+
+  it('loads piscina and worker_threads itself (the probe sees them)', () => {
+    const loaded = loadedBy('selfsame/pool');
+    expect(loaded.builtins).toContain('worker_threads');
+    expect(loaded.files.some((file) => /[/\\]piscina[/\\]/.test(file))).toBe(true);
+  });
+});
