@@ -205,6 +205,25 @@ describe('wraps, the cases of CPython TestWraps', () => {
     expect(identityOf(wrapper).wrapped).toBe(f);
   });
 
+  it('doc update through the decorator form', () => {
+    function f() {}
+    defineIdentity(f, { doc: 'This is a test' });
+    const wrapper = wraps(f)(function wrapper() {});
+    expect(identityOf(wrapper).doc).toBe('This is a test');
+  });
+
+  it('selective update through the decorator form', () => {
+    const { f } = documented();
+    const wrapper = wraps(f, { assigned: ['attr'], updated: ['properties'] })(
+      Object.assign(function wrapper() {}, { dict_attr: 'wrapper attr' }),
+    );
+    expect(wrapper.name).toBe('wrapper');
+    expect(identityOf(wrapper).doc).toBe(undefined);
+    expect((wrapper as unknown as { attr: string }).attr).toBe('This is also a test');
+    expect((wrapper as unknown as { dict_attr: string }).dict_attr).toBe('wrapper attr');
+    expect(identityOf(wrapper).wrapped).toBe(f);
+  });
+
   it('checks its options when called, not when applied', () => {
     expect(() => wraps(() => {}, { updated: ['__dict__' as never] })).toThrow(
       new TypeError(
