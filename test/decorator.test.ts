@@ -447,3 +447,63 @@ describe('createDecorator, the decorator itself', () => {
     expect(trackExecutionTime({ logger: false }).name).toBe('trackExecutionTime');
   });
 });
+
+describe('the `retried` example of docs/decorators.md', () => {
+  interface RetryOptions {
+    times?: number;
+  }
+  const retried = createDecorator(
+    'retried',
+    (fn, context: DecorationContext<number>) => {
+      const times = context.options;
+      return async function wrapper(this: unknown, ...args: unknown[]) {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await Reflect.apply(fn, this, args);
+          } catch (error) {
+            if (attempt >= times) throw error;
+          }
+        }
+      };
+    },
+    {
+      options: (input: RetryOptions | undefined) => {
+        const times = input?.times ?? 3;
+        if (!Number.isInteger(times) || times < 1) {
+          throw new RangeError(
+            `Expected \`options.times\` to be an integer from 1 and up, got ${times}`,
+          );
+        }
+        return times;
+      },
+      kinds: ['function', 'method'],
+    },
+  );
+
+  it('retries until the function succeeds, and keeps its identity', async () => {
+    let calls = 0;
+    const flaky = retried({ times: 3 })(async function flaky(x: number) {
+      calls += 1;
+      if (calls < 3) throw new Error(`attempt ${calls}`);
+      return x * 2;
+    });
+    await expect(flaky(21)).resolves.toBe(42);
+    expect(calls).toBe(3);
+    expect([flaky.name, flaky.length]).toEqual(['flaky', 1]);
+  });
+
+  it('re-throws the last error, checks its options and refuses a class', async () => {
+    const failing = retried({ times: 2 })(async function failing() {
+      throw new Error('always');
+    });
+    await expect(failing()).rejects.toThrow('always');
+    expect(() => retried({ times: 0 })).toThrow(
+      new RangeError('Expected `options.times` to be an integer from 1 and up, got 0'),
+    );
+    expect(() => retried(class Job {})).toThrow(
+      new DecoratorPositionError(
+        '`@retried` cannot be applied to the class `Job`: it applies to functions and methods',
+      ),
+    );
+  });
+});
