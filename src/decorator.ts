@@ -513,8 +513,10 @@ function settleQualname(wrapper: Function, qualname: string): void {
 
 /**
  * The class that defined a standard instance member, found from an instance: the class on the
- * prototype chain that owns the decorators' metadata object, or, without `Symbol.metadata`, the
- * one whose prototype holds the wrapper.
+ * prototype chain that owns the decorators' metadata object; failing that (no `Symbol.metadata`,
+ * or a class decorator that replaced the class and took the metadata with it), the class whose
+ * prototype holds the wrapper, or, for a private member, the instance's class when it has no
+ * other class above it.
  */
 function ownerOfInstance(
   instance: unknown,
@@ -522,22 +524,28 @@ function ownerOfInstance(
   name: string | symbol,
   wrapper: Function,
 ): Function | undefined {
+  if (typeof instance !== 'object' || instance === null) return undefined;
+  const first: object | null = Object.getPrototypeOf(instance);
   const symbol = metadataSymbol();
-  let proto =
-    typeof instance === 'object' && instance !== null ? Object.getPrototypeOf(instance) : null;
-  while (proto !== null) {
-    const owner = ownConstructor(proto);
-    if (owner !== undefined) {
-      if (metadata !== undefined && symbol !== undefined) {
-        if (Object.getOwnPropertyDescriptor(owner, symbol)?.value === metadata) return owner;
-      } else {
-        const member = Object.getOwnPropertyDescriptor(proto, name);
-        if (member?.value === wrapper || member?.get === wrapper || member?.set === wrapper) {
-          return owner;
-        }
+  if (metadata !== undefined && symbol !== undefined) {
+    for (let proto = first; proto !== null; proto = Object.getPrototypeOf(proto)) {
+      const owner = ownConstructor(proto);
+      if (
+        owner !== undefined &&
+        Object.getOwnPropertyDescriptor(owner, symbol)?.value === metadata
+      ) {
+        return owner;
       }
     }
-    proto = Object.getPrototypeOf(proto);
+  }
+  for (let proto = first; proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const member = Object.getOwnPropertyDescriptor(proto, name);
+    if (member?.value === wrapper || member?.get === wrapper || member?.set === wrapper) {
+      return ownConstructor(proto);
+    }
+  }
+  if (first !== null && Object.getPrototypeOf(first) === Object.prototype) {
+    return ownConstructor(first);
   }
   return undefined;
 }

@@ -232,6 +232,39 @@ describe('createDecorator, shapes', () => {
     );
   });
 
+  it('wraps both halves of a legacy accessor pair, as tsc hands it over', () => {
+    const { decorator, contexts } = passThrough('pair');
+    class Box {
+      width = 1;
+    }
+    let stored = 0;
+    const descriptor = decorator(Box.prototype, 'size', {
+      get: function size(this: Box) {
+        return this.width * 2;
+      },
+      set: function size(this: Box, value: number) {
+        stored = value;
+      },
+      configurable: true,
+      enumerable: false,
+    }) as PropertyDescriptor;
+    Object.defineProperty(Box.prototype, 'size', descriptor);
+    const box = new Box() as Box & { size: number };
+    box.size = 5;
+    expect([box.size, stored]).toEqual([2, 5]);
+    expect(contexts.map((context) => [context.kind, context.name, context.owner])).toEqual([
+      ['getter', 'size', Box],
+      ['setter', 'size', Box],
+    ]);
+    expect(identityOf(descriptor.get as Function).qualname).toBe(
+      '<lambda>.<locals>.Box.size.<get>',
+    );
+    expect(identityOf(descriptor.set as Function).qualname).toBe(
+      '<lambda>.<locals>.Box.size.<set>',
+    );
+    expect([descriptor.configurable, descriptor.enumerable]).toEqual([true, false]);
+  });
+
   it('refuses a legacy data property that holds no function', () => {
     class Box {}
     const call = () =>
@@ -380,6 +413,15 @@ describe.each(['standard', 'legacy'] as const)('createDecorator, %s decorators',
     expect(new Shapes()).toBeInstanceOf(unwrap(Shapes));
     expect(new (unwrap(Shapes) as typeof Shapes)()).toBeInstanceOf(Shapes);
     expect(Shapes.create()).toBeInstanceOf(Shapes);
+  });
+
+  it('names the members of a class that a class decorator replaced', async () => {
+    const { Shapes } = await loadCase<Probe>(build, 'cases/probe.js');
+    new Shapes();
+    const size = Object.getOwnPropertyDescriptor(Shapes.prototype, 'size')?.get as Function;
+    expect(identityOf(Shapes.prototype.method).qualname).toBe('Shapes.method');
+    expect(identityOf(size).qualname).toBe('Shapes.size.<get>');
+    expect(identityOf(Shapes.create).qualname).toBe('Shapes.create');
   });
 
   it('names each layer of stacked decorators `Class.member`', async () => {
