@@ -327,7 +327,7 @@ function decorateStandard<Options>(
   if (kind === 'class') return decorate(spec, fn, context, site, localName(site, segmentOf(name)));
   const wrapper = decorate(spec, fn, context, site, undefined);
   if (wrapper !== fn && typeof standard.addInitializer === 'function') {
-    settleLater(standard.addInitializer, wrapper, context, site, standard.metadata);
+    settleLater(standard, wrapper, context, site);
   }
   return wrapper;
 }
@@ -481,14 +481,15 @@ function recordSite(
  * first construction (later constructions only test a flag).
  */
 function settleLater<Options>(
-  addInitializer: NonNullable<StandardContext['addInitializer']>,
+  standard: StandardContext,
   wrapper: AnyFunction,
   context: DecorationContext<Options>,
   site: DecorationSite,
-  metadata: unknown,
 ): void {
   let settled = false;
-  addInitializer(function (this: unknown) {
+  const { metadata } = standard;
+  // Called on the context object, in case a runtime's `addInitializer` needs its receiver.
+  standard.addInitializer?.(function (this: unknown) {
     if (settled) return;
     const owner = context.static
       ? (this as Function)
@@ -505,7 +506,10 @@ function settleQualname(wrapper: Function, qualname: string): void {
   let current: Function | undefined = wrapper;
   while (current !== undefined && provisional.has(current)) {
     provisional.delete(current);
-    defineHidden(current, QUALNAME_KEY, qualname, 'the qualname');
+    // Runs inside the user's constructor: a wrapper frozen since keeps its provisional name
+    // rather than failing the construction.
+    const slot = { value: qualname, writable: false, enumerable: false, configurable: true };
+    if (!Reflect.defineProperty(current, QUALNAME_KEY, slot)) return;
     const link: unknown = Object.getOwnPropertyDescriptor(current, WRAPPED_KEY)?.value;
     current = typeof link === 'function' ? link : undefined;
   }
