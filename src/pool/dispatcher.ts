@@ -68,7 +68,7 @@ const initialized: Promise<void> = initialize().then((failure) => {
  */
 export default function dispatch(task: TaskMessage): TaskResponse | Promise<TaskResponse> {
   taskStart = nextAsyncId();
-  const fn = initDone && initFailure === undefined ? resolved.get(keyOf(task)) : undefined;
+  const fn = initDone && initFailure === undefined ? resolved.get(task.ref) : undefined;
   const response = fn === undefined ? prepare(task) : runItems(task, fn, 0, []);
   return response instanceof Promise
     ? response.then((settled) => finish(task, settled))
@@ -87,12 +87,14 @@ function finish(task: TaskMessage, response: TaskResponse): TaskResponse | Promi
 async function prepare(task: TaskMessage): Promise<TaskResponse> {
   await initialized;
   if (initFailure !== undefined) return { values: [], failure: initFailure };
-  const key = keyOf(task);
+  const key = task.ref;
   let fn = resolved.get(key);
   if (fn === undefined) {
     let pending = resolving.get(key);
     if (pending === undefined) {
-      pending = fromReference<Callable>(task.ref, policy);
+      pending = Promise.resolve(key).then((text) =>
+        fromReference<Callable>(JSON.parse(text), policy),
+      );
       resolving.set(key, pending);
     }
     try {
@@ -160,14 +162,10 @@ function complete(values: unknown[]): TaskResponse {
   return late.length > 0 ? { values, late: late.splice(0) } : { values };
 }
 
-function keyOf({ ref }: TaskMessage): string {
-  return `${ref.module}\n${ref.qualname}\n${ref.digest}\n${ref.signature ?? ''}`;
-}
-
 async function initialize(): Promise<Failure | undefined> {
   if (setup.initializer === undefined) return undefined;
   try {
-    const initializer = await fromReference<Callable>(setup.initializer, policy);
+    const initializer = await fromReference<Callable>(JSON.parse(setup.initializer), policy);
     await Reflect.apply(initializer, undefined, setup.initargs);
     return undefined;
   } catch (error) {

@@ -29,10 +29,15 @@ import { OUT_OF_BAND, type TaskResponse, type WorkerSetup } from './protocol.js'
 import { type FunctionReference, type ReferenceOptions, toReference } from './reference.js';
 
 /** One task: some items of one call, sent to a worker together. */
+/** A function ready to send: its reference as JSON text (one string clones fastest), its label. */
+interface Sendable {
+  readonly wire: string;
+  readonly label: string;
+}
+
 interface Task {
   readonly id: number;
-  readonly ref: FunctionReference;
-  readonly label: string;
+  readonly fn: Sendable;
   readonly items: readonly (readonly unknown[])[];
   readonly offset: number;
   readonly signal: AbortSignal | undefined;
@@ -90,8 +95,8 @@ export class Pool {
   #admission: Promise<void> = Promise.resolve();
   #nextId = 1;
   #idleWaiters: (() => void)[] = [];
-  readonly #references = new WeakMap<Function, Promise<FunctionReference>>();
-  readonly #known = new WeakMap<Function, FunctionReference>();
+  readonly #references = new WeakMap<Function, Promise<Sendable>>();
+  readonly #known = new WeakMap<Function, Sendable>();
 
   /**
    * Starts `size` worker threads.
@@ -146,13 +151,13 @@ export class Pool {
     if (!Array.isArray(args)) {
       throw new TypeError(`Expected \`args\` to be an array, got ${describeValue(args)}`);
     }
-    const { signal } = checkApplyOptions(options);
+    const signal = options === undefined ? undefined : checkApplyOptions(options).signal;
     this.#checkOpen(fn);
-    const ref = this.#known.get(fn);
+    const known = this.#known.get(fn);
     let pending: Promise<Outcome>;
-    if (ref !== undefined && this.#piscina !== undefined && this.#preparing === 0) {
+    if (known !== undefined && this.#piscina !== undefined && this.#preparing === 0) {
       // The fast path of a round trip: reference made and workers started, nothing to await.
-      const { task, outcome } = this.#createTask(ref, [args], 0, signal);
+      const { task, outcome } = this.#createTask(known, [args], 0, signal);
       this.#queue.push(task);
       this.#pump();
       pending = outcome;
@@ -298,7 +303,7 @@ export class Pool {
     for (const task of this.#queue.splice(0)) {
       this.#settle(task, {
         values: [],
-        error: new PoolClosedError(`The pool was terminated before ${task.label} started`),
+        error: new PoolClosedError(`The pool was terminated before ${task.fn.label} started`),
       });
     }
     const engine = await this.#engine.catch(() => undefined);
@@ -323,10 +328,10 @@ export class Pool {
     const { initializer, initargs, maxTasksPerWorker, size, resourceLimits } = this.#options;
     const initializerRef =
       initializer === undefined ? undefined : await this.#reference(initializer);
-    this.#initializerLabel = initializerRef && labelOf(initializerRef);
+    this.#initializerLabel = initializerRef?.label;
     const setup: WorkerSetup = {
       policy: this.#policy as WorkerSetup['policy'],
-      initializer: initializerRef,
+      initializer: initializerRef?.wire,
       initargs,
       maxTasksPerWorker,
     };
@@ -360,10 +365,13 @@ export class Pool {
     return engine;
   }
 
-  #reference(fn: Function): Promise<FunctionReference> {
+  #reference(fn: Function): Promise<Sendable> {
     let found = this.#references.get(fn);
     if (found === undefined) {
-      found = toReference(fn, this.#policy);
+      found = toReference(fn, this.#policy).then((ref) => ({
+        wire: JSON.stringify(ref),
+        label: labelOf(ref),
+      }));
       this.#references.set(fn, found);
       found.then(
         (ref) => this.#known.set(fn, ref),
@@ -393,7 +401,7 @@ export class Pool {
       const [ref, list] = await Promise.all([this.#reference(fn), items, this.#engine]);
       await previous;
       if (this.#state === 'closed') {
-        throw new PoolClosedError(`Cannot run ${labelOf(ref)}: the pool was terminated`);
+        throw new PoolClosedError(`Cannot run ${ref.label}: the pool was terminated`);
       }
       const size = chunksize ?? autoChunksize(list.length, this.size);
       const outcomes: Promise<Outcome>[] = [];
@@ -436,7 +444,7 @@ export class Pool {
   }
 
   #createTask(
-    ref: FunctionReference,
+    fn: Sendable,
     items: readonly (readonly unknown[])[],
     offset: number,
     signal: AbortSignal | undefined,
@@ -447,8 +455,7 @@ export class Pool {
     });
     const task: Task = {
       id: this.#nextId++,
-      ref,
-      label: labelOf(ref),
+      fn,
       items,
       offset,
       signal,
@@ -497,7 +504,7 @@ export class Pool {
       }
       engine
         .run(
-          { id: task.id, ref: task.ref, items: task.items },
+          { id: task.id, ref: task.fn.wire, items: task.items },
           signal === undefined ? {} : { signal },
         )
         .then(
@@ -522,7 +529,10 @@ export class Pool {
     if (response.late !== undefined) {
       for (const warning of lateWarnings(response.late)) process.emitWarning(warning);
     }
-    this.#settle(task, fromResponse(response, this.#facts(task)));
+    this.#settle(
+      task,
+      response.failure === undefined ? response : fromResponse(response, this.#facts(task)),
+    );
   }
 
   #settle(task: Task, outcome: Outcome): void {
@@ -535,7 +545,7 @@ export class Pool {
 
   #facts(task: Task): TaskFacts {
     return {
-      label: task.label,
+      label: task.fn.label,
       initializer: this.#initializerLabel,
       items: task.items,
       offset: task.offset,
