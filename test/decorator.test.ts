@@ -549,3 +549,13 @@ describe('the `retried` example of docs/decorators.md', () => {
     );
   });
 });
+
+describe('createDecorator, a standard member frozen before its class is constructed', () => {
+  it('keeps its provisional qualname and never fails the construction', async () => {
+    type Frozen = { Sealed: new () => { run(): string } };
+    const { Sealed } = await loadCase<Frozen>('standard', 'standard/frozen.js');
+    Object.freeze(Sealed.prototype.run);
+    expect(new Sealed().run()).toBe('ran');
+    expect(identityOf(Sealed.prototype.run).qualname).toBe('run');
+  });
+});
