@@ -38,11 +38,33 @@ const MODULE_TEXT = /^[!-~]+$/;
 // ASCII identifiers only; private names and `<locals>` markers can never be looked up.
 const SEGMENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** How messages name a reference, before or after it is known to be well formed. */
+/**
+ * How messages name a reference, before or after it is known to be well formed. Text that is
+ * not one printable ASCII token is shown escaped, so that a message never carries raw control
+ * characters or look-alike letters from its input.
+ */
 export function label(module: unknown, qualname: unknown): string {
-  const name = typeof qualname === 'string' ? qualname.slice(0, 80) : '?';
-  const from = typeof module === 'string' ? module.slice(0, 120) : '?';
-  return `the reference to \`${name}\` in \`${from}\``;
+  return `the reference to \`${shown(qualname, 80)}\` in \`${shown(module, 120)}\``;
+}
+
+function shown(value: unknown, max: number): string {
+  if (typeof value !== 'string') return '?';
+  const text = value.length > max ? `${value.slice(0, max - 3)}...` : value;
+  return MODULE_TEXT.test(text)
+    ? text
+    : JSON.stringify(text).replace(
+        /[^ -~]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      );
+}
+
+/** A reference's fields as read, before their shapes are checked. */
+export interface Fields {
+  readonly v: unknown;
+  readonly module: unknown;
+  readonly qualname: unknown;
+  readonly digest: unknown;
+  readonly signature: unknown;
 }
 
 /**
@@ -51,6 +73,14 @@ export function label(module: unknown, qualname: unknown): string {
  * their traps can run.
  */
 export function parseReference(value: unknown): FunctionReference {
+  return checkFields(readFields(value));
+}
+
+/**
+ * Reads the fields of a plain, non-Proxy object that has only the known keys, each a data
+ * property; says nothing yet about their values.
+ */
+export function readFields(value: unknown): Fields {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ReferenceFormatError(
       `Expected a function reference object ({ v, module, qualname, digest }), got ${describeValue(value)}`,
@@ -65,21 +95,37 @@ export function parseReference(value: unknown): FunctionReference {
       'Expected a function reference to be a plain object (as JSON.parse or structuredClone make)',
     );
   }
-  const fields: Record<string, unknown> = { __proto__: null } as never;
-  for (const key of Reflect.ownKeys(value)) {
-    if (typeof key !== 'string' || !KEYS.includes(key)) {
+  let v: unknown;
+  let module: unknown;
+  let qualname: unknown;
+  let digest: unknown;
+  let signature: unknown;
+  // String keys only: a symbol-keyed property is never read, and JSON and structured clone
+  // cannot carry one; `Reflect.ownKeys` would cost more than the rest of a cached resolution.
+  const keys = Object.getOwnPropertyNames(value);
+  for (const key of keys) {
+    const descriptor = KEYS.includes(key) ? Object.getOwnPropertyDescriptor(value, key) : undefined;
+    if (descriptor === undefined) {
       throw new ReferenceFormatError(
-        `Unexpected key ${typeof key === 'string' ? `\`${JSON.stringify(key).slice(0, 60)}\`` : describeValue(key)} in a function reference; expected only ${KEYS.map((k) => `\`${k}\``).join(', ')}`,
+        `Unexpected key \`${JSON.stringify(key).slice(0, 60)}\` in a function reference; expected only ${KEYS.map((k) => `\`${k}\``).join(', ')}`,
       );
     }
-    const descriptor = Object.getOwnPropertyDescriptor(value, key);
-    if (descriptor === undefined || !('value' in descriptor)) {
+    if (!('value' in descriptor)) {
       throw new ReferenceFormatError(
-        `Expected \`${key}\` of a function reference to be a data property, got an accessor`,
+        `Expected \`${String(key)}\` of a function reference to be a data property, got an accessor`,
       );
     }
-    fields[key] = descriptor.value;
+    if (key === 'v') v = descriptor.value;
+    else if (key === 'module') module = descriptor.value;
+    else if (key === 'qualname') qualname = descriptor.value;
+    else if (key === 'digest') digest = descriptor.value;
+    else signature = descriptor.value;
   }
+  return { v, module, qualname, digest, signature };
+}
+
+/** Checks each field's shape and returns the frozen reference. */
+export function checkFields(fields: Fields): FunctionReference {
   const { v, module, qualname, digest, signature } = fields;
   const where = label(module, qualname);
   if (v !== REFERENCE_VERSION) {

@@ -14,7 +14,13 @@ import type { AnyFunction } from '../identity.js';
 import { ownName } from '../internal/describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
 import { digestOf, isNative } from './digest.js';
-import { type FunctionReference, label, parseReference } from './format.js';
+import {
+  checkFields,
+  type FunctionReference,
+  label,
+  REFERENCE_VERSION,
+  readFields,
+} from './format.js';
 import { loadNamespace } from './load-module.js';
 import { classifyModuleId, locateModule, type ModuleTarget } from './module-id.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
@@ -23,12 +29,19 @@ import { DENIED_SEGMENTS, walk } from './walk.js';
 
 /** A reference already resolved under one policy: re-walked on every hit, never trusted stale. */
 interface Resolved {
+  readonly module: string;
+  readonly qualname: string;
+  readonly digest: string;
+  readonly signature: string | undefined;
   readonly namespace: object;
   readonly segments: readonly string[];
   readonly fn: AnyFunction;
+  /** The keys this reference's signature was verified with (strings by value, bytes by identity). */
+  readonly verifiedKeys: Set<string | Uint8Array>;
 }
 
-const resolved = new Map<string, Resolved>();
+// Policy (root, packages, verifyIntegrity) -> digest -> the resolutions of references with it.
+const resolved = new Map<string, Map<string, Resolved[]>>();
 const MAX_CACHED = 10_000;
 
 /**
@@ -59,7 +72,20 @@ export async function fromReference<F extends AnyFunction = AnyFunction>(
   options?: ReferenceOptions,
 ): Promise<F> {
   const policy = toPolicy(options);
-  const reference = parseReference(ref);
+  const fields = readFields(ref);
+  const { v, module, qualname, digest, signature } = fields;
+  if (
+    v === REFERENCE_VERSION &&
+    typeof module === 'string' &&
+    typeof qualname === 'string' &&
+    typeof digest === 'string' &&
+    (signature === undefined || typeof signature === 'string')
+  ) {
+    // A hit means these very strings passed every check under this policy before.
+    const hit = cached(policy, module, qualname, digest, signature);
+    if (hit !== undefined) return hit as F;
+  }
+  const reference = checkFields(fields);
   const where = label(reference.module, reference.qualname);
   const segments = reference.qualname.split('.');
   const denied = segments.find((segment) => DENIED_SEGMENTS.includes(segment));
@@ -69,17 +95,51 @@ export async function fromReference<F extends AnyFunction = AnyFunction>(
   const target = classifyModuleId(reference.module, policy, where);
   if (policy.key !== undefined) checkSignature(reference, policy.key, where);
 
-  const cacheKey = `${policy.id}\0${reference.module}\0${reference.qualname}\0${reference.digest}\0${policy.verifyIntegrity}`;
-  const hit = resolved.get(cacheKey);
-  if (hit !== undefined) {
-    const again = walk(hit.namespace, hit.segments);
-    if (again.ok && again.value === hit.fn) return hit.fn as F;
-    resolved.delete(cacheKey);
-  }
   const found = await resolve(reference, target, policy, where);
-  if (resolved.size >= MAX_CACHED) resolved.clear();
-  resolved.set(cacheKey, found);
+  if (policy.key !== undefined) found.verifiedKeys.add(policy.key);
+  remember(policy.resolutionId, found);
   return found.fn as F;
+}
+
+/**
+ * The function a reference with these very fields resolved to before under this policy, when
+ * its signature was verified with this key and its name still holds it.
+ */
+function cached(
+  policy: Policy,
+  module: string,
+  qualname: string,
+  digest: string,
+  signature: string | undefined,
+): AnyFunction | undefined {
+  const entries = resolved.get(policy.resolutionId)?.get(digest);
+  if (entries === undefined) return undefined;
+  for (const entry of entries) {
+    if (entry.module !== module || entry.qualname !== qualname || entry.signature !== signature) {
+      continue;
+    }
+    if (policy.key !== undefined && !entry.verifiedKeys.has(policy.key)) return undefined;
+    // Walked again, so that a name rebound since is resolved (and checked) afresh.
+    const again = walk(entry.namespace, entry.segments);
+    return again.ok && again.value === entry.fn ? entry.fn : undefined;
+  }
+  return undefined;
+}
+
+/** Caches a resolution under its policy and digest, replacing an entry for the same fields. */
+function remember(resolutionId: string, found: Resolved): void {
+  let byDigest = resolved.get(resolutionId);
+  if (byDigest === undefined) {
+    byDigest = new Map();
+    resolved.set(resolutionId, byDigest);
+  }
+  if (byDigest.size >= MAX_CACHED) byDigest.clear();
+  const same = (entry: Resolved) =>
+    entry.module === found.module &&
+    entry.qualname === found.qualname &&
+    entry.signature === found.signature;
+  const entries = (byDigest.get(found.digest) ?? []).filter((entry) => !same(entry));
+  byDigest.set(found.digest, [...entries, found]);
 }
 
 function checkSignature(
@@ -102,7 +162,7 @@ async function resolve(
   where: string,
 ): Promise<Resolved> {
   const moduleUrl = locateModule(target, policy, where);
-  const namespace = await loadNamespace(moduleUrl, where);
+  const { namespace } = await loadNamespace(moduleUrl, where);
   const segments = reference.qualname.split('.');
   const step = walk(namespace, segments);
   if (!step.ok) {
@@ -111,7 +171,7 @@ async function resolve(
       accessor: 'is an accessor (getters are never run)',
       proxy: 'is reached through a Proxy (its traps are never run)',
       primitive: 'is looked up on a primitive value',
-      uninitialized: 'is not initialised yet (a circular import still evaluating?)',
+      uninitialized: 'is not initialised (a circular import that has not finished evaluating)',
     } as const;
     throw new ReferenceResolveError(
       `Cannot resolve ${where}: \`${step.at}\` ${reasons[step.reason]}`,
@@ -138,7 +198,17 @@ async function resolve(
       );
     }
   }
-  return { namespace, segments, fn: fn as AnyFunction };
+  const { module, qualname, digest, signature } = reference;
+  return {
+    module,
+    qualname,
+    digest,
+    signature,
+    namespace,
+    segments,
+    fn: fn as AnyFunction,
+    verifiedKeys: new Set(),
+  };
 }
 
 /**

@@ -51,7 +51,7 @@ function entryPath(entry: string): string | undefined {
 
 function realPath(file: string): string | undefined {
   try {
-    const real = fs().realpathSync(file);
+    const real = fs().realpathSync.native(file);
     return fs().statSync(real).isFile() ? real : undefined;
   } catch {
     // A path that does not exist is simply not the entry.

@@ -6,13 +6,21 @@ import { util } from './node.js';
 
 type Namespace = Record<string, unknown>;
 
-const loading = new Map<string, Promise<Namespace>>();
+/**
+ * A namespace is always passed around boxed: resolving a promise with a namespace that exports
+ * `then` would call that function, exactly the trap the trampoline below avoids.
+ */
+export interface Loaded {
+  readonly namespace: Namespace;
+}
+
+const loading = new Map<string, Promise<Loaded>>();
 
 /**
  * The namespace of the module at `moduleUrl`, imported once however many resolutions ask for
  * it at the same time. `moduleUrl` must already have passed policy.
  */
-export function loadNamespace(moduleUrl: string, where: string): Promise<Namespace> {
+export function loadNamespace(moduleUrl: string, where: string): Promise<Loaded> {
   let namespace = loading.get(moduleUrl);
   if (namespace === undefined) {
     namespace = importNamespace(moduleUrl, where);
@@ -23,7 +31,7 @@ export function loadNamespace(moduleUrl: string, where: string): Promise<Namespa
   return namespace;
 }
 
-async function importNamespace(moduleUrl: string, where: string): Promise<Namespace> {
+async function importNamespace(moduleUrl: string, where: string): Promise<Loaded> {
   // `import()` resolves its promise with the namespace, so a module that exports `then` would
   // have that function called and could substitute any value. A one-line trampoline module
   // re-exports the namespace under a fixed name instead; its own namespace has no `then`.
@@ -42,5 +50,5 @@ async function importNamespace(moduleUrl: string, where: string): Promise<Namesp
       `Cannot resolve ${where}: the import did not produce a module namespace`,
     );
   }
-  return namespace as Namespace;
+  return { namespace: namespace as Namespace };
 }

@@ -14,6 +14,8 @@ export const MODULE_EXTENSIONS: readonly string[] = ['.js', '.mjs', '.cjs'];
 // One path segment: no `.` or `..`, no `%` escapes, no `?`/`#`, no `:` (so no scheme, no drive).
 const PATH_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9_@+~.-]+$/;
 
+const realModuleFiles = new Map<string, string>();
+
 /** What a module id is allowed to mean, decided without touching the file system. */
 export type ModuleTarget =
   | { readonly kind: 'file'; readonly relative: string }
@@ -102,7 +104,7 @@ export function locateModule(target: ModuleTarget, policy: Policy, where: string
 function realFile(file: string, where: string): string {
   let real: string;
   try {
-    real = fs().realpathSync(file);
+    real = fs().realpathSync.native(file);
   } catch (error) {
     throw new ReferenceResolveError(`Cannot resolve ${where}: the module file does not exist`, {
       cause: error,
@@ -115,60 +117,81 @@ function realFile(file: string, where: string): string {
 }
 
 /**
- * The portable id of the module at `moduleUrl` under the policy: a `./`-relative path when the
- * file lies under the root, the specifier itself when it is a listed package specifier, or
- * `undefined` when the module cannot be named portably.
+ * The portable ids that may name the module at `moduleUrl` under the policy, best first: a
+ * `./`-relative path when the file lies under the root; for a file of a listed package, the
+ * specifiers of that package that resolve to the file, then the package's own name (whose entry
+ * may re-export the function); the specifier itself when `moduleUrl` is a listed package
+ * specifier. Empty when the module cannot be named portably. Which one works is proven by
+ * importing it.
  */
-export function moduleIdOf(moduleUrl: string, policy: Policy): string | undefined {
+export function moduleIdsOf(moduleUrl: string, policy: Policy): string[] {
   if (!moduleUrl.startsWith('file:')) {
-    const scoped = moduleUrl.startsWith('@');
-    const name = moduleUrl
-      .split('/')
-      .slice(0, scoped ? 2 : 1)
-      .join('/');
-    return policy.packages.includes(name) ? moduleUrl : undefined;
+    return policy.packages.includes(packageNameOf(moduleUrl)) ? [moduleUrl] : [];
   }
-  let file: string;
-  try {
-    file = fs().realpathSync(url().fileURLToPath(moduleUrl));
-  } catch {
-    // A module URL that names no file (deleted, or not a path): no portable id exists.
-    return undefined;
+  let file = realModuleFiles.get(moduleUrl);
+  if (file === undefined) {
+    try {
+      file = fs().realpathSync.native(url().fileURLToPath(moduleUrl));
+    } catch {
+      // A module URL that names no file (deleted, or not a path): no portable id exists.
+      return [];
+    }
+    // A loaded module's file stays where it was loaded from; the proof re-checks the rest.
+    if (realModuleFiles.size >= 10_000) realModuleFiles.clear();
+    realModuleFiles.set(moduleUrl, file);
   }
   const { sep } = path();
   if (file.startsWith(`${policy.root}${sep}`)) {
-    return `./${file
-      .slice(policy.root.length + 1)
-      .split(sep)
-      .join('/')}`;
+    return [
+      `./${file
+        .slice(policy.root.length + 1)
+        .split(sep)
+        .join('/')}`,
+    ];
   }
-  return packageIdOf(file, policy);
+  const owner = owningPackage(file);
+  if (owner === undefined || !policy.packages.includes(owner.name)) return [];
+  const rest = file
+    .slice(owner.directory.length + 1)
+    .split(sep)
+    .join('/');
+  const exact = [`${owner.name}/${rest}`, `${owner.name}/${rest.replace(/\.[cm]?js$/, '')}`].filter(
+    (candidate) => resolvesTo(candidate, file),
+  );
+  return [...exact, owner.name];
 }
 
-/** A listed package's specifier for a file inside `node_modules/<name>/`, if one resolves to it. */
-function packageIdOf(file: string, policy: Policy): string | undefined {
-  const { sep } = path();
-  const marker = `${sep}node_modules${sep}`;
-  const at = file.lastIndexOf(marker);
-  if (at === -1) return undefined;
-  const inside = file.slice(at + marker.length).split(sep);
-  const scoped = inside[0]?.startsWith('@') ?? false;
-  const name = inside.slice(0, scoped ? 2 : 1).join('/');
-  if (!policy.packages.includes(name)) return undefined;
-  const rest = inside.slice(scoped ? 2 : 1).join('/');
-  const candidates = [name, `${name}/${rest}`, `${name}/${rest.replace(/\.[cm]?js$/, '')}`];
-  const href = url().pathToFileURL(file).href;
-  for (const candidate of candidates) {
-    try {
-      if (
-        url().pathToFileURL(fs().realpathSync(url().fileURLToPath(import.meta.resolve(candidate))))
-          .href === href
-      ) {
-        return candidate;
+/** The name of a package specifier (`@scope/name` or `name`) without its subpath. */
+function packageNameOf(specifier: string): string {
+  const segments = specifier.split('/');
+  return segments.slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+}
+
+/** The nearest enclosing `package.json` that has a name: the package a file belongs to. */
+function owningPackage(file: string): { name: string; directory: string } | undefined {
+  const { dirname, join } = path();
+  for (let directory = dirname(file); ; directory = dirname(directory)) {
+    const manifest = join(directory, 'package.json');
+    if (fs().existsSync(manifest)) {
+      let name: unknown;
+      try {
+        ({ name } = JSON.parse(fs().readFileSync(manifest, 'utf8')) as { name?: unknown });
+      } catch {
+        // An unreadable manifest names no package; the file is then not in a listed one.
+        return undefined;
       }
-    } catch {
-      // This candidate is not exported by the package; the next one may be.
+      // A nameless package.json (such as `{ "type": "module" }` in a subfolder) is not a package.
+      if (typeof name === 'string') return { name, directory };
     }
+    if (dirname(directory) === directory) return undefined;
   }
-  return undefined;
+}
+
+function resolvesTo(specifier: string, file: string): boolean {
+  try {
+    return fs().realpathSync.native(url().fileURLToPath(import.meta.resolve(specifier))) === file;
+  } catch {
+    // Not exported by the package (or not a file): this specifier does not name the file.
+    return false;
+  }
 }

@@ -39,6 +39,8 @@ export interface Policy {
   readonly verifyIntegrity: boolean;
   /** Identifies root and packages together, for caches keyed by policy. */
   readonly id: string;
+  /** Identifies root, packages and `verifyIntegrity` together: what a resolution depends on. */
+  readonly resolutionId: string;
 }
 
 const OPTION_KEYS = ['root', 'packages', 'key', 'verifyIntegrity'];
@@ -47,6 +49,16 @@ export const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*
 const MAX_PACKAGE_NAME_LENGTH = 214;
 
 const realRoots = new Map<string, string>();
+
+interface Memo {
+  readonly root: unknown;
+  readonly packages: unknown;
+  readonly key: unknown;
+  readonly verifyIntegrity: unknown;
+  readonly policy: Policy;
+}
+
+const memos = new WeakMap<object, Memo>();
 let defaultPolicy: Policy | undefined;
 let defaultCwd: string | undefined;
 
@@ -61,6 +73,19 @@ export function toPolicy(options: ReferenceOptions | undefined): Policy {
       defaultCwd = cwd;
     }
     return defaultPolicy;
+  }
+  // Callers pass one options object again and again: reuse its policy while every option still
+  // holds the very same value (and the same package names), which costs a few comparisons.
+  const memo = memos.get(options);
+  if (
+    memo !== undefined &&
+    memo.root === options.root &&
+    memo.key === options.key &&
+    memo.verifyIntegrity === options.verifyIntegrity &&
+    memo.packages === options.packages &&
+    samePackages(memo.policy.packages, options.packages)
+  ) {
+    return memo.policy;
   }
   checkKnownKeys(options, 'options', OPTION_KEYS);
   const root = options.root === undefined ? process.cwd() : rootPath(options.root);
@@ -80,7 +105,21 @@ export function toPolicy(options: ReferenceOptions | undefined): Policy {
       `Expected \`options.verifyIntegrity\` to be a boolean, got ${describeValue(verifyIntegrity)}`,
     );
   }
-  return buildPolicy(root, packages, key, verifyIntegrity ?? true);
+  const policy = buildPolicy(root, packages, key, verifyIntegrity ?? true);
+  memos.set(options, {
+    root: options.root,
+    packages: options.packages,
+    key,
+    verifyIntegrity,
+    policy,
+  });
+  return policy;
+}
+
+function samePackages(checked: readonly string[], given: readonly string[] | undefined): boolean {
+  if (given === undefined) return checked.length === 0;
+  const list = given;
+  return checked.length === list.length && checked.every((name, index) => list[index] === name);
 }
 
 function buildPolicy(
@@ -90,7 +129,15 @@ function buildPolicy(
   verifyIntegrity: boolean,
 ): Policy {
   const real = realRoot(root);
-  return { root: real, packages, key, verifyIntegrity, id: `${real}\0${packages.join('\0')}` };
+  const id = `${real}\0${packages.join('\0')}`;
+  return {
+    root: real,
+    packages,
+    key,
+    verifyIntegrity,
+    id,
+    resolutionId: `${id}\0${verifyIntegrity}`,
+  };
 }
 
 function rootPath(root: unknown): string {
@@ -114,7 +161,7 @@ function realRoot(root: string): string {
   if (cached !== undefined) return cached;
   let real: string;
   try {
-    real = fs().realpathSync(root);
+    real = fs().realpathSync.native(root);
   } catch (error) {
     throw new TypeError(`Expected \`options.root\` to be an existing directory, got \`${root}\``, {
       cause: error,

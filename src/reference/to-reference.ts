@@ -11,10 +11,10 @@ import { digestOf, isNative, wrappedChain } from './digest.js';
 import { type FunctionReference, isQualname, label, makeReference } from './format.js';
 import { loadNamespace } from './load-module.js';
 import { locate, offsetOf, scriptSource } from './locate.js';
-import { classifyModuleId, locateModule, moduleIdOf } from './module-id.js';
+import { classifyModuleId, locateModule, moduleIdsOf } from './module-id.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
 import { sign } from './signature.js';
-import { DENIED_SEGMENTS, walk } from './walk.js';
+import { DENIED_SEGMENTS, type WalkResult, walk } from './walk.js';
 
 /** A proven reference, unsigned, and the policy it was proven under. */
 interface Proof {
@@ -99,42 +99,23 @@ async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
   const moduleUrl =
     typeof recordedModule === 'string' ? recordedModule : definedIn(innermost, qualname);
 
-  const id = moduleIdOf(moduleUrl, policy);
-  if (id === undefined) {
+  const ids = moduleIdsOf(moduleUrl, policy);
+  if (ids.length === 0) {
     throw new NotReferenceableError(
       `Can't serialize ${qualname}: its module \`${moduleUrl}\` lies neither under the root \`${policy.root}\` nor in a package listed in \`options.packages\``,
     );
   }
   if (!isQualname(qualname) || qualname.split('.').some((s) => DENIED_SEGMENTS.includes(s))) {
     throw new NotReferenceableError(
-      `Can't serialize ${qualname}: it's not found as ${id}.${qualname} (a qualname must be dotted identifiers, none of ${DENIED_SEGMENTS.join(', ')})`,
+      `Can't serialize ${qualname}: it's not found as ${ids[0]}.${qualname} (a qualname must be dotted identifiers, none of ${DENIED_SEGMENTS.join(', ')})`,
     );
   }
-
-  // The proof takes the very path `fromReference` takes: the module id through policy, then
-  // the import and the walk.
-  const where = label(id, qualname);
-  let namespace: object;
-  try {
-    namespace = await loadNamespace(
-      locateModule(classifyModuleId(id, policy, where), policy, where),
-      where,
-    );
-  } catch (error) {
-    throw new NotReferenceableError(`Can't serialize ${qualname}: importing ${id} failed`, {
-      cause: error,
-    });
+  let attempt: Attempt | undefined;
+  for (const id of ids) {
+    attempt = await attemptModule(fn, id, qualname, typeof recordedQualname === 'string', policy);
+    if (attempt.step.ok && attempt.step.value === fn) break;
   }
-  let segments = qualname.split('.');
-  let step = walk(namespace, segments);
-  if (!step.ok && typeof recordedQualname !== 'string') {
-    // Nothing recorded the qualname, so `name` may be a static method's: look one level down.
-    const owner = staticMethodOwner(fn, namespace, qualname);
-    if (owner !== undefined) {
-      segments = [owner, qualname];
-      step = walk(namespace, segments);
-    }
-  }
+  const { id, namespace, segments, step } = attempt as Attempt;
   if (!step.ok) {
     const method = instanceMethodOwner(fn, namespace, segments);
     if (method !== undefined) {
@@ -159,6 +140,54 @@ async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
     );
   }
   return makeReference(id, segments.join('.'), digestOf(fn), undefined);
+}
+
+/** One module id tried: its namespace, and where the walk of the qualname led. */
+interface Attempt {
+  readonly id: string;
+  readonly namespace: object;
+  readonly segments: readonly string[];
+  readonly step: WalkResult;
+}
+
+/**
+ * Takes the very path `fromReference` takes (the module id through policy, the import, the
+ * walk), and, when nothing recorded the qualname, looks for `name` one level down as well: a
+ * static method of an exported class.
+ */
+async function attemptModule(
+  fn: Function,
+  id: string,
+  qualname: string,
+  recorded: boolean,
+  policy: Policy,
+): Promise<Attempt> {
+  const where = label(id, qualname);
+  let namespace: object;
+  try {
+    ({ namespace } = await loadNamespace(
+      locateModule(classifyModuleId(id, policy, where), policy, where),
+      where,
+    ));
+  } catch (error) {
+    throw new NotReferenceableError(`Can't serialize ${qualname}: importing ${id} failed`, {
+      cause: error,
+    });
+  }
+  const segments = qualname.split('.');
+  const step = walk(namespace, segments);
+  if (!step.ok && !recorded) {
+    const owner = staticMethodOwner(fn, namespace, qualname);
+    if (owner !== undefined) {
+      return {
+        id,
+        namespace,
+        segments: [owner, qualname],
+        step: walk(namespace, [owner, qualname]),
+      };
+    }
+  }
+  return { id, namespace, segments, step };
 }
 
 /** The module URL of a function nobody registered, from V8's record of where it was defined. */

@@ -26,31 +26,53 @@ export type WalkResult =
       readonly cause?: unknown;
     };
 
-/** Walks `segments` from `start`; never throws for anything the walked objects do. */
-export function walk(start: object, segments: readonly string[]): WalkResult {
+/**
+ * Walks `segments` from `namespace`, a module namespace object (checked by the loader); never
+ * throws for anything the walked objects do.
+ */
+export function walk(namespace: object, segments: readonly string[]): WalkResult {
   const { isProxy } = util().types;
-  let current: unknown = start;
-  for (let index = 0; index < segments.length; index++) {
-    const segment = segments[index] as string;
-    const at = segments.slice(0, index + 1).join('.');
+  let current: unknown;
+  const first = segments[0] as string;
+  try {
+    // A namespace has no accessors and no prototype, so a plain read runs no code and finds
+    // only exports; it is much faster than a descriptor read on this exotic object.
+    current = (namespace as Record<string, unknown>)[first];
+  } catch (cause) {
+    // Only an uninitialised binding (TDZ) throws here: a circular import that has not finished.
+    return fail('uninitialized', segments, 0, cause);
+  }
+  if (current === undefined && !Object.hasOwn(namespace, first)) {
+    return fail('missing', segments, 0);
+  }
+  for (let index = 1; index < segments.length; index++) {
     if ((typeof current !== 'object' && typeof current !== 'function') || current === null) {
-      return { ok: false, reason: 'primitive', at };
+      return fail('primitive', segments, index);
     }
-    if (isProxy(current)) return { ok: false, reason: 'proxy', at };
+    if (isProxy(current)) return fail('proxy', segments, index);
     let descriptor: PropertyDescriptor | undefined;
     try {
-      descriptor = Object.getOwnPropertyDescriptor(current, segment);
+      descriptor = Object.getOwnPropertyDescriptor(current, segments[index] as string);
     } catch (cause) {
-      // Only a module namespace throws here: its binding is not initialised yet (TDZ), which
-      // happens while a circular import is still evaluating.
-      return { ok: false, reason: 'uninitialized', at, cause };
+      // Another module's namespace, exported as a value, with a binding not initialised yet.
+      return fail('uninitialized', segments, index, cause);
     }
-    if (descriptor === undefined) return { ok: false, reason: 'missing', at };
-    if (!('value' in descriptor)) return { ok: false, reason: 'accessor', at };
+    if (descriptor === undefined) return fail('missing', segments, index);
+    if (!('value' in descriptor)) return fail('accessor', segments, index);
     current = descriptor.value;
   }
   if (typeof current === 'function' && isProxy(current)) {
-    return { ok: false, reason: 'proxy', at: segments.join('.') };
+    return fail('proxy', segments, segments.length - 1);
   }
   return { ok: true, value: current };
+}
+
+function fail(
+  reason: 'missing' | 'accessor' | 'proxy' | 'primitive' | 'uninitialized',
+  segments: readonly string[],
+  index: number,
+  cause?: unknown,
+): WalkResult {
+  const at = segments.slice(0, index + 1).join('.');
+  return cause === undefined ? { ok: false, reason, at } : { ok: false, reason, at, cause };
 }

@@ -18,9 +18,14 @@ export interface Tripwires {
 // biome-ignore lint/suspicious/noExplicitAny: fixture modules are plain JavaScript.
 export type FixtureModule = Record<string, any>;
 
-/** The native namespace of a fixture module, e.g. `fixture('tasks.js')`. */
+/**
+ * The native namespace of a fixture module, e.g. `fixture('tasks.js')`. Never awaited bare by
+ * the helpers: a namespace that exports `then` would be called as a thenable.
+ */
 export async function fixture(file: string): Promise<FixtureModule> {
-  return (await loadNamespace(new URL(file, root).href, file)) as FixtureModule;
+  const { namespace } = await loadNamespace(new URL(file, root).href, file);
+  if ('then' in namespace) throw new Error(`Use loadNamespace for ${file}: it exports \`then\``);
+  return namespace as FixtureModule;
 }
 
 /** The tripwire counters the fixtures share, loading them first if needed. */

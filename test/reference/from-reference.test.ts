@@ -6,6 +6,7 @@ import {
   SignatureError,
 } from '../../src/errors.js';
 import { fromReference } from '../../src/reference/from-reference.js';
+import { loadNamespace } from '../../src/reference/load-module.js';
 import { toReference } from '../../src/reference/to-reference.js';
 import { fixture, options, tripwires } from './fixtures.js';
 
@@ -120,6 +121,16 @@ describe('fromReference', () => {
     expect(
       await fromReference(await toReference(add, { ...options, key }), { ...options, key }),
     ).toBe(add);
+  });
+
+  it('resolves a function of a listed package by its specifier', async () => {
+    const { namespace: dist } = await loadNamespace(
+      new URL('../../dist/index.js', import.meta.url).href,
+      'dist',
+    );
+    const packages = ['selfsame'];
+    const reference = await toReference(dist.identityOf as Function, { ...options, packages });
+    expect(await fromReference(reference, { ...options, packages })).toBe(dist.identityOf);
   });
 
   it('imports a module once for concurrent resolutions', async () => {

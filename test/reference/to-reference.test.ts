@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NotReferenceableError } from '../../src/errors.js';
 import { defineIdentity } from '../../src/identity.js';
+import { loadNamespace } from '../../src/reference/load-module.js';
 import { toReference } from '../../src/reference/to-reference.js';
 import { fixture, options, root } from './fixtures.js';
 
@@ -76,6 +77,36 @@ describe('toReference', () => {
       module: './with-wraps.js',
       qualname: 'add',
     });
+  });
+
+  it("references a function decorated by selfsame at a module's top level", async () => {
+    const { add } = await fixture('decorated.js');
+    expect(await toReference(add, options)).toMatchObject({
+      module: './decorated.js',
+      qualname: 'add',
+    });
+  });
+
+  it('refuses a function decorated by selfsame inside a function body', async () => {
+    const { makeLocal } = await fixture('decorated.js');
+    expect((await refusal(makeLocal())).message).toBe(
+      "Can't serialize local object 'makeLocal.<locals>.inner'",
+    );
+  });
+
+  it('names a function of a listed package by its specifier', async () => {
+    const { namespace: dist } = await loadNamespace(
+      new URL('../../dist/index.js', import.meta.url).href,
+      'dist',
+    );
+    const packages = ['selfsame'];
+    expect(await toReference(dist.identityOf as Function, { ...options, packages })).toMatchObject({
+      module: 'selfsame',
+      qualname: 'identityOf',
+    });
+    expect((await refusal(dist.identityOf as Function)).message).toMatch(
+      /^Can't serialize identityOf: its module `file:\/\/\/.*\/dist\/identity\.js` lies neither under the root/,
+    );
   });
 
   it('gives wrappers that print the same source different digests', async () => {

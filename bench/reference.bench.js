@@ -1,0 +1,102 @@
+// References: a cached `fromReference` against an awaited Map-backed lookup (goal: at most 2x),
+// and the first `toReference` of a function (the proof: module id, walk, identity, digest)
+// against an `await import()` of an already loaded module.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fromReference, toReference } from '../dist/index.js';
+import { compareAsync } from './measure.js';
+
+const root = new URL('../test/fixtures/reference/', import.meta.url);
+const tasks = await import(new URL('tasks.js', root).href);
+const options = { root };
+const key = 'a signing key of a reasonable length';
+const reference = await toReference(tasks.add, options);
+const signedOptions = { root, key };
+const signed = await toReference(tasks.add, signedOptions);
+
+const registry = new Map([[`${reference.module}\0${reference.qualname}`, tasks.add]]);
+async function lookup(module, qualname) {
+  return registry.get(`${module}\0${qualname}`);
+}
+
+await compareAsync(
+  'Resolving a reference already resolved once',
+  {
+    'awaited Map-backed lookup': async (n) => {
+      let fn;
+      for (let i = 0; i < n; i++) fn = await lookup(reference.module, reference.qualname);
+      return fn;
+    },
+    'fromReference, cached': async (n) => {
+      let fn;
+      for (let i = 0; i < n; i++) fn = await fromReference(reference, options);
+      return fn;
+    },
+    'fromReference, cached, signed (HMAC verified)': async (n) => {
+      let fn;
+      for (let i = 0; i < n; i++) fn = await fromReference(signed, signedOptions);
+      return fn;
+    },
+  },
+  { iterations: 20_000, rounds: 15, goal: { 'fromReference, cached': '<= 2x' } },
+);
+
+// Modules of many exported functions, loaded once: each `toReference` below is the first for
+// its function, so it pays the whole proof (module id, walk, identity, digest), never a cold
+// import. Registered functions carry their module; for the others V8's inspector is asked
+// where each was defined, which costs more the more top-level bindings the module has.
+const directory = mkdtempSync(join(tmpdir(), 'selfsame-bench-'));
+const indexUrl = new URL('../dist/index.js', import.meta.url).href;
+function writeModule(file, count, registered) {
+  const lines = Array.from({ length: count }, (_, i) =>
+    registered
+      ? `export const task${i} = defineIdentity(function task${i}(x) { return x + ${i}; }, { module: import.meta });`
+      : `export function task${i}(x) { return x + ${i}; }`,
+  );
+  if (registered) lines.unshift(`import { defineIdentity } from ${JSON.stringify(indexUrl)};`);
+  writeFileSync(join(directory, file), lines.join('\n'));
+  return pathToFileURL(join(directory, file)).href;
+}
+const registeredUrl = writeModule('registered.js', 6_000, true);
+const plainUrl = writeModule('plain.js', 400, false);
+const registered = await import(registeredUrl);
+const plain = await import(plainUrl);
+const benchOptions = { root: directory };
+let nextRegistered = 0;
+let nextPlain = 0;
+
+try {
+  await compareAsync(
+    'The first toReference of a function in a loaded module',
+    {
+      'await import() of a loaded module': async (n) => {
+        let namespace;
+        for (let i = 0; i < n; i++) namespace = await import(registeredUrl);
+        return namespace;
+      },
+      'toReference, first call, registered function': async (n) => {
+        let made;
+        for (let i = 0; i < n; i++) {
+          made = await toReference(registered[`task${nextRegistered++}`], benchOptions);
+        }
+        return made;
+      },
+      'toReference, first call, unregistered (inspector)': async (n) => {
+        let made;
+        for (let i = 0; i < n; i++)
+          made = await toReference(plain[`task${nextPlain++}`], benchOptions);
+        return made;
+      },
+      'toReference, proof cached': async (n) => {
+        let made;
+        for (let i = 0; i < n; i++) made = await toReference(registered.task0, benchOptions);
+        return made;
+      },
+    },
+    { iterations: 30, rounds: 11 },
+  );
+} finally {
+  rmSync(directory, { recursive: true, force: true });
+}
