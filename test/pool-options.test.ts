@@ -7,7 +7,8 @@ import { loadNamespace } from '../src/reference/load-module.js';
 // biome-ignore lint/suspicious/noExplicitAny: fixture modules are plain JavaScript.
 type Fixture = Record<string, any>;
 const fixtures = new URL('./fixtures/pool/', import.meta.url);
-const tasks = (await loadNamespace(new URL('tasks.js', fixtures).href, 'tasks.js')) as Fixture;
+const tasks = (await loadNamespace(new URL('tasks.js', fixtures).href, 'tasks.js'))
+  .namespace as Fixture;
 
 const pools: Pool[] = [];
 afterEach(async () => {

@@ -20,8 +20,10 @@ import { loadNamespace } from '../src/reference/load-module.js';
 // biome-ignore lint/suspicious/noExplicitAny: fixture modules are plain JavaScript.
 type Fixture = Record<string, any>;
 const fixtures = new URL('./fixtures/pool/', import.meta.url);
-const tasks = (await loadNamespace(new URL('tasks.js', fixtures).href, 'tasks.js')) as Fixture;
-const broken = (await loadNamespace(new URL('broken.js', fixtures).href, 'broken.js')) as Fixture;
+const tasks = (await loadNamespace(new URL('tasks.js', fixtures).href, 'tasks.js'))
+  .namespace as Fixture;
+const broken = (await loadNamespace(new URL('broken.js', fixtures).href, 'broken.js'))
+  .namespace as Fixture;
 
 const pools: Pool[] = [];
 /** A small pool, terminated after the test whatever happens. */
