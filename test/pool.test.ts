@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { Piscina } from 'piscina';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { IntegrityError, ReferenceResolveError, SelfsameError } from '../src/errors.js';
+import {
+  IntegrityError,
+  NotReferenceableError,
+  ReferenceResolveError,
+  SelfsameError,
+} from '../src/errors.js';
 import {
   Pool,
   PoolClosedError,
@@ -178,6 +183,25 @@ describe('Pool: running work', () => {
     });
     expect((error as Error).cause).toMatchObject({ message: 'initializer failed' });
     await expect(pool.apply(tasks.add, [1, 2])).rejects.toBeInstanceOf(WorkerInitError);
+  });
+
+  it('refuses an initializer that cannot travel: every call rejects with the reason', async () => {
+    const local = open({ size: 1, initializer: () => undefined });
+    const error = await local.apply(tasks.add, [1, 2]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotReferenceableError);
+    expect(error).toMatchObject({ code: 'ERR_SELFSAME_NOT_REFERENCEABLE' });
+    const uncloneable = open({ size: 1, initializer: tasks.setTag, initargs: [() => 1] });
+    await expect(uncloneable.apply(tasks.add, [1, 2])).rejects.toThrow(UncloneableError);
+  });
+
+  it('queues calls in the order they were made, whatever their references cost', async () => {
+    const pool = open({ size: 1 });
+    await pool.apply(tasks.add, [0, 0]); // `add` is known, `sleepThenDouble` not yet
+    const order: string[] = [];
+    const first = pool.apply(tasks.sleepThenDouble, [1, 20]).then(() => order.push('first'));
+    const second = pool.apply(tasks.add, [1, 1]).then(() => order.push('second'));
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first', 'second']);
   });
 
   it('replaces a worker after maxTasksPerWorker tasks, losing no result', async () => {

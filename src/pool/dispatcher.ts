@@ -20,7 +20,9 @@ import {
   type Failure,
   OUT_OF_BAND,
   type OutOfBandMessage,
+  type Task,
   type TaskMessage,
+  type TaskReport,
   type TaskResponse,
   type WorkerSetup,
 } from './protocol.js';
@@ -66,8 +68,9 @@ const initialized: Promise<void> = initialize().then((failure) => {
  * @param task - the reference and the argument lists
  * @returns the values of the completed items and any failure, as data
  */
-export default function dispatch(task: TaskMessage): TaskResponse | Promise<TaskResponse> {
+export default function dispatch(message: TaskMessage): TaskResponse | Promise<TaskResponse> {
   taskStart = nextAsyncId();
+  const task: Task = { id: message[0], ref: message[1], items: message[2] };
   const fn = initDone && initFailure === undefined ? resolved.get(task.ref) : undefined;
   const response = fn === undefined ? prepare(task) : runItems(task, fn, 0, []);
   return response instanceof Promise
@@ -75,7 +78,7 @@ export default function dispatch(task: TaskMessage): TaskResponse | Promise<Task
     : finish(task, response);
 }
 
-function finish(task: TaskMessage, response: TaskResponse): TaskResponse | Promise<TaskResponse> {
+function finish(task: Task, response: TaskResponse): TaskResponse | Promise<TaskResponse> {
   completed += 1;
   if (retiring || (setup.maxTasksPerWorker > 0 && completed >= setup.maxTasksPerWorker)) {
     return retire(task.id, response);
@@ -84,7 +87,7 @@ function finish(task: TaskMessage, response: TaskResponse): TaskResponse | Promi
 }
 
 /** The slow path of a task: waits for the initializer and resolves the function first. */
-async function prepare(task: TaskMessage): Promise<TaskResponse> {
+async function prepare(task: Task): Promise<TaskResponse> {
   await initialized;
   if (initFailure !== undefined) return { values: [], failure: initFailure };
   const key = task.ref;
@@ -109,7 +112,7 @@ async function prepare(task: TaskMessage): Promise<TaskResponse> {
 
 /** Runs items from `start` on, synchronously until one returns a promise. */
 function runItems(
-  task: TaskMessage,
+  task: Task,
   fn: Callable,
   start: number,
   values: unknown[],
@@ -129,7 +132,7 @@ function runItems(
 
 /** Awaits one item's promise, unless a fault raised meanwhile fails the task first. */
 async function awaitItem(
-  task: TaskMessage,
+  task: Task,
   fn: Callable,
   index: number,
   values: unknown[],
@@ -155,11 +158,12 @@ async function awaitItem(
 }
 
 function complete(values: unknown[]): TaskResponse {
+  // The common answer is the bare array of values: nothing else to clone.
   const uncloneable = findUncloneable(values);
   if (uncloneable !== undefined) {
     return { values: values.slice(0, uncloneable.index), failure: uncloneable };
   }
-  return late.length > 0 ? { values, late: late.splice(0) } : { values };
+  return late.length > 0 ? { values, late: late.splice(0) } : values;
 }
 
 async function initialize(): Promise<Failure | undefined> {
@@ -203,10 +207,10 @@ function nextAsyncId(): number {
  * piscina starts a fresh one.
  */
 async function retire(id: number, response: TaskResponse): Promise<never> {
+  const report: TaskReport = Array.isArray(response) ? { values: response } : response;
   const message: OutOfBandMessage = {
     [OUT_OF_BAND]: id,
-    response:
-      late.length > 0 ? { ...response, late: [...(response.late ?? []), ...late] } : response,
+    response: late.length > 0 ? { ...report, late: [...(report.late ?? []), ...late] } : report,
   };
   await flush(process.stdout);
   await flush(process.stderr);

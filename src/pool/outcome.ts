@@ -18,7 +18,7 @@ import {
   WorkerInitError,
   WorkerOutOfMemoryError,
 } from './errors.js';
-import type { Carried, TaskResponse } from './protocol.js';
+import type { Carried, TaskReport } from './protocol.js';
 
 /** A task's outcome: the values of the items that completed, then the failure that stopped it. */
 export interface Outcome {
@@ -42,7 +42,7 @@ export interface TaskFacts {
 }
 
 /** Maps a worker's response to an outcome, rebuilding errors from their envelopes. */
-export function fromResponse(response: TaskResponse, facts: TaskFacts): Outcome {
+export function fromResponse(response: TaskReport, facts: TaskFacts): Outcome {
   const { failure, values } = response;
   if (failure === undefined) return { values };
   const { label } = facts;

@@ -25,7 +25,7 @@ import {
   type Outcome,
   type TaskFacts,
 } from './outcome.js';
-import { OUT_OF_BAND, type TaskResponse, type WorkerSetup } from './protocol.js';
+import { OUT_OF_BAND, type TaskMessage, type TaskResponse, type WorkerSetup } from './protocol.js';
 import { type FunctionReference, type ReferenceOptions, toReference } from './reference.js';
 
 /** One task: some items of one call, sent to a worker together. */
@@ -504,7 +504,7 @@ export class Pool {
       }
       engine
         .run(
-          { id: task.id, ref: task.fn.wire, items: task.items },
+          [task.id, task.fn.wire, task.items] satisfies TaskMessage,
           signal === undefined ? {} : { signal },
         )
         .then(
@@ -526,6 +526,10 @@ export class Pool {
   }
 
   #answer(task: Task, response: TaskResponse): void {
+    if (Array.isArray(response)) {
+      this.#settle(task, { values: response });
+      return;
+    }
     if (response.late !== undefined) {
       for (const warning of lateWarnings(response.late)) process.emitWarning(warning);
     }
@@ -651,11 +655,13 @@ async function* inCompletionOrder(started: Promise<Job>): AsyncGenerator<unknown
   const job = await started;
   const arrived: Outcome[] = [];
   let wake: (() => void) | undefined;
+  const arrive = (result: Outcome): void => {
+    arrived.push(result);
+    wake?.();
+  };
   for (const outcome of job.outcomes) {
-    void outcome.then((result) => {
-      arrived.push(result);
-      wake?.();
-    });
+    // An outcome rejects only when `onProgress` threw: that error ends the iteration.
+    outcome.then(arrive, (error: unknown) => arrive({ values: [], error }));
   }
   try {
     for (let taken = 0; taken < job.outcomes.length; taken++) {

@@ -24,13 +24,21 @@ export interface WorkerSetup {
   readonly maxTasksPerWorker: number;
 }
 
-/** One task: the function's reference and one argument list per item (one item for `apply`). */
-export interface TaskMessage {
+/**
+ * One task as it travels: its id, the function's reference as JSON text, and one argument list
+ * per item (one item for `apply`). A tuple and one string clone faster than objects: this
+ * message is the whole per-call cost of a round trip beyond piscina's own.
+ */
+export type TaskMessage = readonly [
+  id: number,
+  ref: string,
+  items: readonly (readonly unknown[])[],
+];
+
+/** A task as the dispatcher handles it. */
+export interface Task {
   readonly id: number;
-  /**
-   * The function's reference as JSON text: one string clones faster than an object of four, and
-   * it is the worker's cache key as it stands. `fromReference` checks it in full when parsed.
-   */
+  /** The reference as JSON text, which is also the worker's cache key as it stands. */
   readonly ref: string;
   readonly items: readonly (readonly unknown[])[];
 }
@@ -75,8 +83,14 @@ export interface Failure {
   readonly what?: string;
 }
 
-/** A task's answer: the values of the items that completed, in order, then any failure. */
-export interface TaskResponse {
+/**
+ * What a worker answers: the values of all items, in order, as a bare array when everything went
+ * well, or a {@link TaskReport} when something is to be reported.
+ */
+export type TaskResponse = unknown[] | TaskReport;
+
+/** The values of the items that completed, in order, then any failure and late errors. */
+export interface TaskReport {
   readonly values: unknown[];
   readonly failure?: Failure;
   /** errors raised asynchronously by earlier tasks after they had returned */
