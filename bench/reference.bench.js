@@ -43,6 +43,28 @@ await compareAsync(
   { iterations: 20_000, rounds: 15, goal: { 'fromReference, cached': '<= 2x' } },
 );
 
+// As a pool worker receives it: JSON text, so every reference is a fresh object of fresh strings.
+const text = JSON.stringify(reference);
+await compareAsync(
+  'Resolving a reference received as JSON text',
+  {
+    'JSON.parse + awaited Map-backed lookup': async (n) => {
+      let fn;
+      for (let i = 0; i < n; i++) {
+        const parsed = JSON.parse(text);
+        fn = await lookup(parsed.module, parsed.qualname);
+      }
+      return fn;
+    },
+    'JSON.parse + fromReference, cached': async (n) => {
+      let fn;
+      for (let i = 0; i < n; i++) fn = await fromReference(JSON.parse(text), options);
+      return fn;
+    },
+  },
+  { iterations: 20_000, rounds: 15 },
+);
+
 // Modules of many exported functions, loaded once: each `toReference` below is the first for
 // its function, so it pays the whole proof (module id, walk, identity, digest), never a cold
 // import. Registered functions carry their module; for the others V8's inspector is asked

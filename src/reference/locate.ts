@@ -85,7 +85,7 @@ function scriptUrl(scriptId: string): string {
   return known;
 }
 
-/** The source text of a script, or `undefined` when the inspector cannot give it. */
+/** The source text of a script (the inspector throws for an unknown script id). */
 export function scriptSource(scriptId: string): string {
   return withDebugger(
     () => post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId }).scriptSource,
