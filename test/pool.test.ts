@@ -99,6 +99,12 @@ describe('Pool: running work', () => {
     expect(progress.every(([, total]) => total === 6)).toBe(true);
   });
 
+  it('maps over any iterable, a string included (one character per item)', async () => {
+    const pool = open();
+    expect(await pool.map(tasks.identity, 'abc')).toEqual(['a', 'b', 'c']);
+    expect(await pool.map(tasks.double, new Set([1, 2]))).toEqual([2, 4]);
+  });
+
   it('starmaps argument lists and refuses an item that is not one', async () => {
     const pool = open();
     expect(

@@ -4,11 +4,11 @@
  *
  * @packageDocumentation
  */
-import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
 import { checkFunction } from '../internal/check.js';
 import { describeValue } from '../internal/describe.js';
-import { PoolClosedError, UncloneableError } from './errors.js';
+import { PoolClosedError } from './errors.js';
+import { checkSource, readItems, type Source } from './input.js';
+import { autoChunksize, collect, inCompletionOrder, inOrder, type Job } from './job.js';
 import {
   type ApplyOptions,
   checkApplyOptions,
@@ -18,46 +18,10 @@ import {
   type ResolvedPoolOptions,
   resolvePoolOptions,
 } from './options.js';
-import {
-  fromRejection,
-  fromResponse,
-  lateWarnings,
-  type Outcome,
-  type TaskFacts,
-} from './outcome.js';
-import { OUT_OF_BAND, type TaskMessage, type TaskResponse, type WorkerSetup } from './protocol.js';
+import type { Outcome } from './outcome.js';
+import type { WorkerSetup } from './protocol.js';
 import { type FunctionReference, type ReferenceOptions, toReference } from './reference.js';
-
-/** One task: some items of one call, sent to a worker together. */
-/** A function ready to send: its reference as JSON text (one string clones fastest), its label. */
-interface Sendable {
-  readonly wire: string;
-  readonly label: string;
-}
-
-interface Task {
-  readonly id: number;
-  readonly fn: Sendable;
-  readonly items: readonly (readonly unknown[])[];
-  readonly offset: number;
-  readonly signal: AbortSignal | undefined;
-  readonly resolve: (outcome: Outcome) => void;
-  dispatched: boolean;
-  settled: boolean;
-  timeoutSignal?: AbortSignal;
-}
-
-/** The tasks of one `map`-like call, in input order, and a way to drop the ones not started. */
-interface Job {
-  readonly outcomes: readonly Promise<Outcome>[];
-  readonly total: number;
-  cancel(reason: unknown): void;
-}
-
-type Source<T> = Iterable<T> | AsyncIterable<T>;
-
-// setTimeout's ceiling: a longer timeout would fire at once.
-const MAX_TIMEOUT = 2 ** 31 - 1;
+import { type Sendable, type Task, TaskRunner } from './runner.js';
 
 /**
  * A pool of worker threads running functions that travel by reference, like Python's
@@ -83,17 +47,12 @@ export class Pool {
   readonly size: number;
   readonly #options: ResolvedPoolOptions;
   readonly #policy: ReferenceOptions;
-  readonly #engine: Promise<Piscina>;
-  #piscina: Piscina | undefined;
-  #initializerLabel: string | undefined;
+  readonly #engine: Promise<TaskRunner>;
+  #runner: TaskRunner | undefined;
   #state: 'open' | 'closing' | 'closed' = 'open';
-  #terminating = false;
   #closing: Promise<void> | undefined;
-  readonly #queue: Task[] = [];
-  readonly #running = new Map<number, Task>();
   #preparing = 0;
   #admission: Promise<void> = Promise.resolve();
-  #nextId = 1;
   #idleWaiters: (() => void)[] = [];
   readonly #references = new WeakMap<Function, Promise<Sendable>>();
   readonly #known = new WeakMap<Function, Sendable>();
@@ -155,12 +114,11 @@ export class Pool {
     this.#checkOpen(fn);
     const known = this.#known.get(fn);
     let pending: Promise<Outcome>;
-    if (known !== undefined && this.#piscina !== undefined && this.#preparing === 0) {
+    const runner = this.#runner;
+    if (known !== undefined && runner !== undefined && this.#preparing === 0) {
       // The fast path of a round trip: reference made and workers started, nothing to await.
-      const { task, outcome } = this.#createTask(known, [args], 0, signal);
-      this.#queue.push(task);
-      this.#pump();
-      pending = outcome;
+      pending = runner.submit(known, [args], 0, signal).outcome;
+      runner.pump();
     } else {
       pending = this.#prepare(fn, [args], 1, signal).then(
         (job) => job.outcomes[0] as Promise<Outcome>,
@@ -282,7 +240,7 @@ export class Pool {
     if (this.#state === 'open') this.#state = 'closing';
     this.#closing ??= this.#whenIdle().then(async () => {
       this.#state = 'closed';
-      await this.#piscina?.close();
+      await this.#runner?.close();
     });
     return this.#closing;
   }
@@ -299,15 +257,8 @@ export class Pool {
    */
   async terminate(): Promise<void> {
     this.#state = 'closed';
-    this.#terminating = true;
-    for (const task of this.#queue.splice(0)) {
-      this.#settle(task, {
-        values: [],
-        error: new PoolClosedError(`The pool was terminated before ${task.fn.label} started`),
-      });
-    }
-    const engine = await this.#engine.catch(() => undefined);
-    await engine?.destroy();
+    const runner = await this.#engine.catch(() => undefined);
+    await runner?.terminate();
   }
 
   /**
@@ -324,45 +275,25 @@ export class Pool {
     return this.close();
   }
 
-  async #start(): Promise<Piscina> {
-    const { initializer, initargs, maxTasksPerWorker, size, resourceLimits } = this.#options;
+  async #start(): Promise<TaskRunner> {
+    const { initializer, initargs, maxTasksPerWorker, size, timeout, resourceLimits } =
+      this.#options;
     const initializerRef =
       initializer === undefined ? undefined : await this.#reference(initializer);
-    this.#initializerLabel = initializerRef?.label;
-    const setup: WorkerSetup = {
-      policy: this.#policy as WorkerSetup['policy'],
-      initializer: initializerRef?.wire,
-      initargs,
-      maxTasksPerWorker,
-    };
-    let engine: Piscina;
-    try {
-      engine = new Piscina({
-        filename: dispatcherFile(),
-        minThreads: size,
-        maxThreads: size,
-        concurrentTasksPerWorker: 1,
-        idleTimeout: Number.POSITIVE_INFINITY,
-        workerData: setup,
-        ...(resourceLimits === undefined ? {} : { resourceLimits }),
-      });
-    } catch (error) {
-      if (error instanceof Error && error.name === 'DataCloneError') {
-        throw new UncloneableError(
-          `Cannot send \`options.initargs\` to the worker threads: ${error.message}`,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
-    engine.on('message', (message: unknown) => this.#onOutOfBand(message));
-    // A worker failing with no task of its own (piscina's 'error' event) must not crash the
-    // process: the pool reports it as a warning and piscina replaces the worker.
-    engine.on('error', (error: unknown) => {
-      process.emitWarning(error instanceof Error ? error : new Error(String(error)));
+    this.#runner = new TaskRunner({
+      size,
+      timeout,
+      resourceLimits,
+      initializerLabel: initializerRef?.label,
+      setup: {
+        policy: this.#policy as WorkerSetup['policy'],
+        initializer: initializerRef?.wire,
+        initargs,
+        maxTasksPerWorker,
+      },
+      onSettle: () => this.#checkIdle(),
     });
-    this.#piscina = engine;
-    return engine;
+    return this.#runner;
   }
 
   #reference(fn: Function): Promise<Sendable> {
@@ -398,23 +329,25 @@ export class Pool {
       admitted = resolve;
     });
     try {
-      const [ref, list] = await Promise.all([this.#reference(fn), items, this.#engine]);
+      const [ref, list, runner] = await Promise.all([this.#reference(fn), items, this.#engine]);
       await previous;
       if (this.#state === 'closed') {
         throw new PoolClosedError(`Cannot run ${ref.label}: the pool was terminated`);
       }
       const size = chunksize ?? autoChunksize(list.length, this.size);
       const outcomes: Promise<Outcome>[] = [];
+      const offsets: number[] = [];
       const tasks: Task[] = [];
       let done = 0;
       for (let offset = 0; offset < list.length; offset += size) {
-        const { task, outcome } = this.#createTask(
+        const { task, outcome } = runner.submit(
           ref,
           list.slice(offset, offset + size),
           offset,
           signal,
         );
         tasks.push(task);
+        offsets.push(offset);
         outcomes.push(
           onProgress === undefined
             ? outcome
@@ -425,15 +358,13 @@ export class Pool {
               }),
         );
       }
-      this.#queue.push(...tasks);
-      this.#pump();
+      runner.pump();
       return {
         outcomes,
+        offsets,
         total: list.length,
         cancel: (reason) => {
-          for (const task of tasks) {
-            if (!task.dispatched) this.#settle(task, { values: [], error: reason });
-          }
+          for (const task of tasks) runner.cancel(task, reason);
         },
       };
     } finally {
@@ -441,123 +372,6 @@ export class Pool {
       this.#preparing -= 1;
       this.#checkIdle();
     }
-  }
-
-  #createTask(
-    fn: Sendable,
-    items: readonly (readonly unknown[])[],
-    offset: number,
-    signal: AbortSignal | undefined,
-  ): { task: Task; outcome: Promise<Outcome> } {
-    let resolve!: (outcome: Outcome) => void;
-    const outcome = new Promise<Outcome>((done) => {
-      resolve = done;
-    });
-    const task: Task = {
-      id: this.#nextId++,
-      fn,
-      items,
-      offset,
-      signal,
-      resolve,
-      dispatched: false,
-      settled: false,
-    };
-    if (signal !== undefined) {
-      const onAbort = (): void => {
-        if (!task.dispatched) {
-          this.#settle(task, {
-            values: [],
-            error: fromRejection(
-              Object.assign(new Error('aborted'), { name: 'AbortError' }),
-              this.#facts(task),
-            ),
-          });
-        }
-      };
-      if (signal.aborted) onAbort();
-      else {
-        signal.addEventListener('abort', onAbort, { once: true });
-        void outcome.then(() => signal.removeEventListener('abort', onAbort));
-      }
-    }
-    return { task, outcome };
-  }
-
-  /** Hands queued tasks to piscina while a worker is free, so piscina's own queue stays empty. */
-  #pump(): void {
-    const engine = this.#piscina;
-    if (engine === undefined) return;
-    while (this.#running.size < this.size && this.#queue.length > 0) {
-      const task = this.#queue.shift() as Task;
-      if (task.settled) continue;
-      task.dispatched = true;
-      this.#running.set(task.id, task);
-      let signal = task.signal;
-      const { timeout } = this.#options;
-      if (timeout !== undefined) {
-        task.timeoutSignal = AbortSignal.timeout(
-          Math.min(timeout * task.items.length, MAX_TIMEOUT),
-        );
-        signal =
-          signal === undefined ? task.timeoutSignal : AbortSignal.any([signal, task.timeoutSignal]);
-      }
-      engine
-        .run(
-          [task.id, task.fn.wire, task.items] satisfies TaskMessage,
-          signal === undefined ? {} : { signal },
-        )
-        .then(
-          (response: TaskResponse) => this.#answer(task, response),
-          (error: unknown) =>
-            this.#settle(task, { values: [], error: fromRejection(error, this.#facts(task)) }),
-        );
-    }
-  }
-
-  #onOutOfBand(message: unknown): void {
-    if (typeof message !== 'object' || message === null || !(OUT_OF_BAND in message)) return;
-    const { [OUT_OF_BAND]: id, response } = message as {
-      [OUT_OF_BAND]: number;
-      response: TaskResponse;
-    };
-    const task = this.#running.get(id);
-    if (task !== undefined) this.#answer(task, response);
-  }
-
-  #answer(task: Task, response: TaskResponse): void {
-    if (Array.isArray(response)) {
-      this.#settle(task, { values: response });
-      return;
-    }
-    if (response.late !== undefined) {
-      for (const warning of lateWarnings(response.late)) process.emitWarning(warning);
-    }
-    this.#settle(
-      task,
-      response.failure === undefined ? response : fromResponse(response, this.#facts(task)),
-    );
-  }
-
-  #settle(task: Task, outcome: Outcome): void {
-    if (task.settled) return;
-    task.settled = true;
-    if (this.#running.delete(task.id)) this.#pump();
-    task.resolve(outcome);
-    this.#checkIdle();
-  }
-
-  #facts(task: Task): TaskFacts {
-    return {
-      label: task.fn.label,
-      initializer: this.#initializerLabel,
-      items: task.items,
-      offset: task.offset,
-      signal: task.signal,
-      timeoutSignal: task.timeoutSignal,
-      timeout: (this.#options.timeout ?? 0) * task.items.length,
-      terminating: this.#terminating,
-    };
   }
 
   async #collect(
@@ -572,26 +386,7 @@ export class Pool {
       options.signal,
       options.onProgress,
     );
-    const results = new Array<unknown>(job.total);
-    return new Promise((resolve, reject) => {
-      let left = job.outcomes.length;
-      if (left === 0) resolve(results);
-      let offset = 0;
-      for (const outcome of job.outcomes) {
-        const start = offset;
-        outcome.then((result) => {
-          if ('error' in result) {
-            job.cancel(result.error);
-            reject(result.error);
-            return;
-          }
-          for (const [index, value] of result.values.entries()) results[start + index] = value;
-          left -= 1;
-          if (left === 0) resolve(results);
-        }, reject);
-        offset += chunkLength(job, offset, options.chunksize, this.size);
-      }
-    });
+    return collect(job);
   }
 
   #iterate(
@@ -632,119 +427,12 @@ export class Pool {
   }
 
   #checkIdle(): void {
-    if (this.#preparing === 0 && this.#queue.length === 0 && this.#running.size === 0) {
+    if (this.#preparing === 0 && (this.#runner?.idle ?? true)) {
       for (const resolve of this.#idleWaiters.splice(0)) resolve();
     }
   }
 }
 
-async function* inOrder(started: Promise<Job>): AsyncGenerator<unknown> {
-  const job = await started;
-  try {
-    for (const outcome of job.outcomes) {
-      const result = await outcome;
-      yield* result.values;
-      if ('error' in result) throw result.error;
-    }
-  } finally {
-    job.cancel(new PoolClosedError('The iteration ended before this task started'));
-  }
-}
-
-async function* inCompletionOrder(started: Promise<Job>): AsyncGenerator<unknown> {
-  const job = await started;
-  const arrived: Outcome[] = [];
-  let wake: (() => void) | undefined;
-  const arrive = (result: Outcome): void => {
-    arrived.push(result);
-    wake?.();
-  };
-  for (const outcome of job.outcomes) {
-    // An outcome rejects only when `onProgress` threw: that error ends the iteration.
-    outcome.then(arrive, (error: unknown) => arrive({ values: [], error }));
-  }
-  try {
-    for (let taken = 0; taken < job.outcomes.length; taken++) {
-      if (arrived.length === 0) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-      }
-      const result = arrived.shift() as Outcome;
-      yield* result.values;
-      if ('error' in result) throw result.error;
-    }
-  } finally {
-    job.cancel(new PoolClosedError('The iteration ended before this task started'));
-  }
-}
-
-/** Python's rule: about four tasks per worker, so that few messages carry many small items. */
-function autoChunksize(length: number, size: number): number {
-  return Math.max(1, Math.ceil(length / (size * 4)));
-}
-
-function chunkLength(
-  job: Job,
-  offset: number,
-  chunksize: number | undefined,
-  size: number,
-): number {
-  const step = chunksize ?? autoChunksize(job.total, size);
-  return Math.min(step, job.total - offset);
-}
-
-function checkSource(iterable: unknown): void {
-  const isIterable =
-    typeof iterable === 'object' &&
-    iterable !== null &&
-    (typeof (iterable as Iterable<unknown>)[Symbol.iterator] === 'function' ||
-      typeof (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function');
-  if (!isIterable && typeof iterable !== 'string') {
-    throw new TypeError(
-      `Expected \`iterable\` to be an iterable or async iterable, got ${describeValue(iterable)}`,
-    );
-  }
-}
-
-/** Reads the whole input (as Python's `map` does), as one argument list per item. */
-async function readItems(
-  iterable: Source<unknown>,
-  spread: boolean,
-): Promise<(readonly unknown[])[]> {
-  const items: (readonly unknown[])[] = [];
-  const add = (item: unknown): void => {
-    if (!spread) {
-      items.push([item]);
-    } else if (Array.isArray(item)) {
-      items.push(item);
-    } else {
-      throw new TypeError(
-        `Expected item ${items.length} of \`iterable\` to be an array of arguments, got ${describeValue(item)}`,
-      );
-    }
-  };
-  if (typeof iterable === 'object' && Symbol.asyncIterator in iterable) {
-    for await (const item of iterable as AsyncIterable<unknown>) add(item);
-  } else {
-    for (const item of iterable as Iterable<unknown>) add(item);
-  }
-  return items;
-}
-
 function labelOf(ref: FunctionReference): string {
   return `\`${ref.qualname}\` (${ref.module})`;
-}
-
-/**
- * The dispatcher is the only file piscina ever loads. A worker thread needs compiled JavaScript,
- * so when this module runs from its TypeScript source (the test suite), the build's dispatcher
- * is used.
- */
-function dispatcherFile(): string {
-  const here = import.meta.url;
-  const url = here.endsWith('.ts')
-    ? new URL('../../dist/pool/dispatcher.js', here)
-    : new URL('./dispatcher.js', here);
-  return fileURLToPath(url);
 }

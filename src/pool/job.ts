@@ -1,0 +1,91 @@
+/**
+ * A `map`-like call once queued: its tasks' outcomes in input order, and the three ways of
+ * reading them (all at once in order, one by one in order, one by one as they complete).
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { PoolClosedError } from './errors.js';
+import type { Outcome } from './outcome.js';
+
+/** The tasks of one call, in input order, and a way to drop the ones not started. */
+export interface Job {
+  readonly outcomes: readonly Promise<Outcome>[];
+  /** Where each task's first item sits in the input. */
+  readonly offsets: readonly number[];
+  readonly total: number;
+  cancel(reason: unknown): void;
+}
+
+/** Python's rule: about four tasks per worker, so that few messages carry many small items. */
+export function autoChunksize(length: number, size: number): number {
+  return Math.max(1, Math.ceil(length / (size * 4)));
+}
+
+/**
+ * All results in input order. The first failure to arrive rejects at once and drops the tasks
+ * not yet started; the running ones finish, unread.
+ */
+export function collect(job: Job): Promise<unknown[]> {
+  const results = new Array<unknown>(job.total);
+  return new Promise((resolve, reject) => {
+    let left = job.outcomes.length;
+    if (left === 0) resolve(results);
+    job.outcomes.forEach((outcome, task) => {
+      const start = job.offsets[task] as number;
+      outcome.then((result) => {
+        if ('error' in result) {
+          job.cancel(result.error);
+          reject(result.error);
+          return;
+        }
+        for (const [index, value] of result.values.entries()) results[start + index] = value;
+        left -= 1;
+        if (left === 0) resolve(results);
+      }, reject);
+    });
+  });
+}
+
+/** Each result in input order; a failure is thrown after the results before it. */
+export async function* inOrder(started: Promise<Job>): AsyncGenerator<unknown> {
+  const job = await started;
+  try {
+    for (const outcome of job.outcomes) {
+      const result = await outcome;
+      yield* result.values;
+      if ('error' in result) throw result.error;
+    }
+  } finally {
+    job.cancel(new PoolClosedError('The iteration ended before this task started'));
+  }
+}
+
+/** Each result as soon as its task completes, each exactly once. */
+export async function* inCompletionOrder(started: Promise<Job>): AsyncGenerator<unknown> {
+  const job = await started;
+  const arrived: Outcome[] = [];
+  let wake: (() => void) | undefined;
+  const arrive = (result: Outcome): void => {
+    arrived.push(result);
+    wake?.();
+  };
+  for (const outcome of job.outcomes) {
+    // An outcome rejects only when `onProgress` threw: that error ends the iteration.
+    outcome.then(arrive, (error: unknown) => arrive({ values: [], error }));
+  }
+  try {
+    for (let taken = 0; taken < job.outcomes.length; taken++) {
+      if (arrived.length === 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+      const result = arrived.shift() as Outcome;
+      yield* result.values;
+      if ('error' in result) throw result.error;
+    }
+  } finally {
+    job.cancel(new PoolClosedError('The iteration ended before this task started'));
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * The pool's engine room: one piscina instance running the fixed dispatcher, the pool's own
+ * queue in front of it, and the mapping of every answer or rejection to a task's outcome.
+ *
+ * The queue is the pool's, not piscina's: a task goes to piscina only when a worker is free, so
+ * a task's timeout starts when it is handed to a worker and never counts time spent waiting.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { fileURLToPath } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { PoolClosedError, UncloneableError } from './errors.js';
+import {
+  fromRejection,
+  fromResponse,
+  lateWarnings,
+  type Outcome,
+  type TaskFacts,
+} from './outcome.js';
+import { OUT_OF_BAND, type TaskMessage, type TaskResponse, type WorkerSetup } from './protocol.js';
+
+/** A function ready to send: its reference as JSON text (one string clones fastest), its label. */
+export interface Sendable {
+  readonly wire: string;
+  readonly label: string;
+}
+
+/** One task: some items of one call, sent to a worker together. */
+export interface Task {
+  readonly id: number;
+  readonly fn: Sendable;
+  readonly items: readonly (readonly unknown[])[];
+  readonly offset: number;
+  readonly signal: AbortSignal | undefined;
+  readonly resolve: (outcome: Outcome) => void;
+  dispatched: boolean;
+  settled: boolean;
+  timeoutSignal?: AbortSignal;
+}
+
+/** How a {@link TaskRunner} is set up. */
+export interface RunnerOptions {
+  readonly size: number;
+  readonly timeout: number | undefined;
+  readonly resourceLimits: ResourceLimits | undefined;
+  readonly setup: WorkerSetup;
+  readonly initializerLabel: string | undefined;
+  /** Called after every task settles, so the pool can tell when it is idle. */
+  readonly onSettle: () => void;
+}
+
+// setTimeout's ceiling: a longer timeout would fire at once.
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+/** Runs tasks on piscina, one per worker at a time, in the order they were queued. */
+export class TaskRunner {
+  readonly #piscina: Piscina;
+  readonly #options: RunnerOptions;
+  readonly #queue: Task[] = [];
+  readonly #running = new Map<number, Task>();
+  #terminating = false;
+  #nextId = 1;
+
+  /** @throws {@link UncloneableError} when `initargs` cannot be sent to the workers */
+  constructor(options: RunnerOptions) {
+    this.#options = options;
+    const { size, setup, resourceLimits } = options;
+    try {
+      this.#piscina = new Piscina({
+        filename: dispatcherFile(),
+        minThreads: size,
+        maxThreads: size,
+        concurrentTasksPerWorker: 1,
+        idleTimeout: Number.POSITIVE_INFINITY,
+        workerData: setup,
+        ...(resourceLimits === undefined ? {} : { resourceLimits }),
+      });
+    } catch (error) {
+      if (error instanceof Error && error.name === 'DataCloneError') {
+        throw new UncloneableError(
+          `Cannot send \`options.initargs\` to the worker threads: ${error.message}`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    this.#piscina.on('message', (message: unknown) => this.#onOutOfBand(message));
+    // A worker failing with no task of its own (piscina's 'error' event) must not crash the
+    // process: it is reported as a warning, and piscina replaces the worker.
+    this.#piscina.on('error', (error: unknown) => {
+      process.emitWarning(error instanceof Error ? error : new Error(String(error)));
+    });
+  }
+
+  /** Whether no task is queued or running. */
+  get idle(): boolean {
+    return this.#queue.length === 0 && this.#running.size === 0;
+  }
+
+  /** Queues a task; {@link TaskRunner.pump} sends it. */
+  submit(
+    fn: Sendable,
+    items: readonly (readonly unknown[])[],
+    offset: number,
+    signal: AbortSignal | undefined,
+  ): { task: Task; outcome: Promise<Outcome> } {
+    let resolve!: (outcome: Outcome) => void;
+    const outcome = new Promise<Outcome>((done) => {
+      resolve = done;
+    });
+    const task: Task = {
+      id: this.#nextId++,
+      fn,
+      items,
+      offset,
+      signal,
+      resolve,
+      dispatched: false,
+      settled: false,
+    };
+    if (signal !== undefined) {
+      const onAbort = (): void => {
+        if (!task.dispatched) {
+          const aborted = Object.assign(new Error('aborted'), { name: 'AbortError' });
+          this.#settle(task, { values: [], error: fromRejection(aborted, this.#facts(task)) });
+        }
+      };
+      if (signal.aborted) onAbort();
+      else {
+        signal.addEventListener('abort', onAbort, { once: true });
+        void outcome.then(() => signal.removeEventListener('abort', onAbort));
+      }
+    }
+    if (!task.settled) this.#queue.push(task);
+    return { task, outcome };
+  }
+
+  /** Drops a task that has not started, settling it with `reason`. */
+  cancel(task: Task, reason: unknown): void {
+    if (!task.dispatched) this.#settle(task, { values: [], error: reason });
+  }
+
+  /** Hands queued tasks to piscina while a worker is free, so piscina's own queue stays empty. */
+  pump(): void {
+    while (this.#running.size < this.#options.size && this.#queue.length > 0) {
+      const task = this.#queue.shift() as Task;
+      if (task.settled) continue;
+      task.dispatched = true;
+      this.#running.set(task.id, task);
+      let signal = task.signal;
+      const { timeout } = this.#options;
+      if (timeout !== undefined) {
+        task.timeoutSignal = AbortSignal.timeout(
+          Math.min(timeout * task.items.length, MAX_TIMEOUT),
+        );
+        signal =
+          signal === undefined ? task.timeoutSignal : AbortSignal.any([signal, task.timeoutSignal]);
+      }
+      this.#piscina
+        .run(
+          [task.id, task.fn.wire, task.items] satisfies TaskMessage,
+          signal === undefined ? {} : { signal },
+        )
+        .then(
+          (response: TaskResponse) => this.#answer(task, response),
+          (error: unknown) =>
+            this.#settle(task, { values: [], error: fromRejection(error, this.#facts(task)) }),
+        );
+    }
+  }
+
+  /** Lets running and queued tasks finish, then stops the workers. */
+  close(): Promise<void> {
+    return this.#piscina.close();
+  }
+
+  /** Rejects queued and running tasks with {@link PoolClosedError} and stops the workers. */
+  async terminate(): Promise<void> {
+    this.#terminating = true;
+    for (const task of this.#queue.splice(0)) {
+      this.#settle(task, {
+        values: [],
+        error: new PoolClosedError(`The pool was terminated before ${task.fn.label} started`),
+      });
+    }
+    await this.#piscina.destroy();
+  }
+
+  #onOutOfBand(message: unknown): void {
+    if (typeof message !== 'object' || message === null || !(OUT_OF_BAND in message)) return;
+    const { [OUT_OF_BAND]: id, response } = message as {
+      [OUT_OF_BAND]: number;
+      response: TaskResponse;
+    };
+    const task = this.#running.get(id);
+    if (task !== undefined) this.#answer(task, response);
+  }
+
+  #answer(task: Task, response: TaskResponse): void {
+    if (Array.isArray(response)) {
+      this.#settle(task, { values: response });
+      return;
+    }
+    if (response.late !== undefined) {
+      for (const warning of lateWarnings(response.late)) process.emitWarning(warning);
+    }
+    this.#settle(
+      task,
+      response.failure === undefined ? response : fromResponse(response, this.#facts(task)),
+    );
+  }
+
+  #settle(task: Task, outcome: Outcome): void {
+    if (task.settled) return;
+    task.settled = true;
+    if (this.#running.delete(task.id)) this.pump();
+    task.resolve(outcome);
+    this.#options.onSettle();
+  }
+
+  #facts(task: Task): TaskFacts {
+    return {
+      label: task.fn.label,
+      initializer: this.#options.initializerLabel,
+      items: task.items,
+      offset: task.offset,
+      signal: task.signal,
+      timeoutSignal: task.timeoutSignal,
+      timeout: (this.#options.timeout ?? 0) * task.items.length,
+      terminating: this.#terminating,
+    };
+  }
+}
+
+/**
+ * The dispatcher is the only file piscina ever loads. A worker thread needs compiled JavaScript,
+ * so when this module runs from its TypeScript source (the test suite), the build's dispatcher
+ * is used.
+ */
+function dispatcherFile(): string {
+  const here = import.meta.url;
+  const url = here.endsWith('.ts')
+    ? new URL('../../dist/pool/dispatcher.js', here)
+    : new URL('./dispatcher.js', here);
+  return fileURLToPath(url);
+}
