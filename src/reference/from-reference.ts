@@ -22,7 +22,12 @@ import {
   readFields,
 } from './format.js';
 import { loadNamespace } from './load-module.js';
-import { classifyModuleId, locateModule, type ModuleTarget } from './module-id.js';
+import {
+  belongsToPackage,
+  classifyModuleId,
+  locateModule,
+  type ModuleTarget,
+} from './module-id.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
 import { verify } from './signature.js';
 import { DENIED_SEGMENTS, walk } from './walk.js';
@@ -187,7 +192,7 @@ async function resolve(
       `Refused ${where}: the name holds a native or bound function, which has no digest`,
     );
   }
-  checkIdentity(fn, reference, moduleUrl, where);
+  checkIdentity(fn, reference, moduleUrl, target, where);
   if (policy.verifyIntegrity) {
     const actual = digestOf(fn);
     if (actual !== reference.digest) {
@@ -219,6 +224,7 @@ function checkIdentity(
   fn: Function,
   reference: FunctionReference,
   moduleUrl: string,
+  target: ModuleTarget,
   where: string,
 ): void {
   const qualname = readSlot(fn, QUALNAME_KEY);
@@ -232,7 +238,12 @@ function checkIdentity(
     );
   }
   const module = readSlot(fn, MODULE_KEY);
-  if (typeof module === 'string' && module !== moduleUrl && module !== reference.module) {
+  if (
+    typeof module === 'string' &&
+    module !== moduleUrl &&
+    module !== reference.module &&
+    !(target.kind === 'package' && belongsToPackage(module, target.name))
+  ) {
     throw new ReferenceIdentityError(
       `Refused ${where}: the function found was defined in \`${module}\`, not in that module`,
     );

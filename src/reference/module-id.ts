@@ -161,6 +161,20 @@ export function moduleIdsOf(moduleUrl: string, policy: Policy): string[] {
   return [...exact, owner.name];
 }
 
+/**
+ * Whether the module at `moduleUrl` (a `file:` URL) belongs to the package `name`: a function a
+ * package defines in one file and exports from its entry is referenced by the package's name.
+ */
+export function belongsToPackage(moduleUrl: string, name: string): boolean {
+  if (!moduleUrl.startsWith('file:')) return false;
+  try {
+    return owningPackage(fs().realpathSync.native(url().fileURLToPath(moduleUrl)))?.name === name;
+  } catch {
+    // A recorded module that names no file belongs to no package.
+    return false;
+  }
+}
+
 /** The name of a package specifier (`@scope/name` or `name`) without its subpath. */
 function packageNameOf(specifier: string): string {
   const segments = specifier.split('/');

@@ -5,6 +5,8 @@ import {
   ReferenceResolveError,
   SignatureError,
 } from '../../src/errors.js';
+import { defineIdentity } from '../../src/identity.js';
+import { digestOf } from '../../src/reference/digest.js';
 import { fromReference } from '../../src/reference/from-reference.js';
 import { loadNamespace } from '../../src/reference/load-module.js';
 import { toReference } from '../../src/reference/to-reference.js';
@@ -131,6 +133,35 @@ describe('fromReference', () => {
     const packages = ['selfsame'];
     const reference = await toReference(dist.identityOf as Function, { ...options, packages });
     expect(await fromReference(reference, { ...options, packages })).toBe(dist.identityOf);
+  });
+
+  it('resolves a function a listed package defines in one file and exports from its entry', async () => {
+    const { namespace: dist } = await loadNamespace(
+      new URL('../../dist/index.js', import.meta.url).href,
+      'dist',
+    );
+    const isMain = dist.isMainModule as Function;
+    defineIdentity(isMain, {
+      module: new URL('../../dist/reference/is-main-module.js', import.meta.url).href,
+    });
+    const packages = ['selfsame'];
+    const reference = await toReference(isMain, { ...options, packages });
+    expect(reference).toMatchObject({ module: 'selfsame', qualname: 'isMainModule' });
+    expect(await fromReference(reference, { ...options, packages })).toBe(isMain);
+  });
+
+  it('refuses a function recorded as defined in another module', async () => {
+    const { foreign } = await fixture('tasks.js');
+    const error = await failure({
+      v: 1,
+      module: './tasks.js',
+      qualname: 'foreign',
+      digest: digestOf(foreign),
+    });
+    expect(error).toBeInstanceOf(ReferenceIdentityError);
+    expect(error.message).toBe(
+      'Refused the reference to `foreign` in `./tasks.js`: the function found was defined in `file:///elsewhere/foreign.js`, not in that module',
+    );
   });
 
   it('imports a module once for concurrent resolutions', async () => {
