@@ -12,6 +12,7 @@ import { type FunctionReference, isQualname, label, makeReference } from './form
 import { loadNamespace } from './load-module.js';
 import { locate, offsetOf, scriptSource } from './locate.js';
 import { classifyModuleId, locateModule, moduleIdsOf } from './module-id.js';
+import { util } from './node.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
 import { sign } from './signature.js';
 import { DENIED_SEGMENTS, type WalkResult, walk } from './walk.js';
@@ -201,28 +202,72 @@ function definedIn(fn: Function, qualname: string): string {
   return location.url;
 }
 
-/** The name of the exported function whose source contains `fn`'s definition, if any. */
+/**
+ * The qualname of the exported function, or of the static or instance method of an exported
+ * class, whose source most closely contains `fn`'s definition, if any.
+ */
 function enclosingExport(fn: Function, namespace: object): string | undefined {
   const inner = locate(fn);
   if (inner === undefined) return undefined;
-  let source: string | undefined;
+  const source = scriptSource(inner.scriptId);
+  const at = offsetOf(source, inner.lineNumber, inner.columnNumber);
   let best: { name: string; length: number } | undefined;
-  for (const name of Object.keys(namespace)) {
-    const descriptor = Object.getOwnPropertyDescriptor(namespace, name);
-    const exported: unknown = descriptor && 'value' in descriptor ? descriptor.value : undefined;
-    if (typeof exported !== 'function' || exported === fn) continue;
-    const outer = locate(exported);
-    if (outer === undefined || outer.scriptId !== inner.scriptId) continue;
-    source ??= scriptSource(inner.scriptId);
-    // V8 locates a function at its parameter list; its source text starts at or before that.
-    const text = sourceOf.call(exported);
-    const start = source.lastIndexOf(text, offsetOf(source, outer.lineNumber, outer.columnNumber));
-    const at = offsetOf(source, inner.lineNumber, inner.columnNumber);
-    if (start !== -1 && start < at && at < start + text.length) {
-      if (best === undefined || text.length < best.length) best = { name, length: text.length };
+  for (const [name, candidate] of candidatesOf(namespace)) {
+    if (candidate === fn) continue;
+    const span = spanOf(candidate, source, inner.scriptId);
+    if (span === undefined || !(span.start < at && at < span.end)) continue;
+    if (best === undefined || span.end - span.start < best.length) {
+      best = { name, length: span.end - span.start };
     }
   }
   return best?.name;
+}
+
+/** Exported functions, and the static and prototype methods of exported classes, by qualname. */
+function* candidatesOf(namespace: object): Generator<[string, Function]> {
+  const { isProxy } = util().types;
+  for (const name of Object.keys(namespace)) {
+    const exported = dataValue(namespace, name);
+    if (typeof exported !== 'function' || isProxy(exported)) continue;
+    yield [name, exported];
+    for (const holder of [exported, dataValue(exported, 'prototype')]) {
+      if ((typeof holder !== 'object' && typeof holder !== 'function') || holder === null) continue;
+      if (isProxy(holder)) continue;
+      for (const key of Object.getOwnPropertyNames(holder)) {
+        const member = key === 'constructor' ? undefined : dataValue(holder, key);
+        if (typeof member === 'function' && !isProxy(member)) yield [`${name}.${key}`, member];
+      }
+    }
+  }
+}
+
+/**
+ * Where `candidate`'s source text lies in `source`: found by the text itself when it occurs
+ * once, else from V8's location of the function (which points at its parameter list, at or after
+ * the start of its text).
+ */
+function spanOf(
+  candidate: Function,
+  source: string,
+  scriptId: string,
+): { start: number; end: number } | undefined {
+  const text = sourceOf.call(candidate);
+  const first = source.indexOf(text);
+  if (first === -1) return undefined;
+  if (source.indexOf(text, first + 1) === -1) return { start: first, end: first + text.length };
+  const location = locate(candidate);
+  if (location === undefined || location.scriptId !== scriptId) return undefined;
+  const start = source.lastIndexOf(
+    text,
+    offsetOf(source, location.lineNumber, location.columnNumber),
+  );
+  return start === -1 ? undefined : { start, end: start + text.length };
+}
+
+/** An own data property's value; `undefined` for an accessor, which is never run. */
+function dataValue(target: object, key: string): unknown {
+  const descriptor = Object.getOwnPropertyDescriptor(target, key);
+  return descriptor && 'value' in descriptor ? descriptor.value : undefined;
 }
 
 /** The export that holds `fn` as its own data property `name` (a static method), if any. */

@@ -61,6 +61,27 @@ describe('toReference', () => {
     );
   });
 
+  it('names the method or arrow function a local object was defined in', async () => {
+    const [made, built, wrapped] = (await fixture('nested.js')).products;
+    expect((await refusal(made)).message).toBe(
+      "Can't serialize local object 'Factory.make.<locals>.made'",
+    );
+    expect((await refusal(built)).message).toBe(
+      "Can't serialize local object 'Factory.build.<locals>.built'",
+    );
+    expect((await refusal(wrapped)).message).toBe(
+      "Can't serialize local object 'decorate.<locals>.wrapped'",
+    );
+  });
+
+  it('references a function written inside another when it is exported under its own name', async () => {
+    const { exportedLocal } = await fixture('nested.js');
+    expect(await toReference(exportedLocal, options)).toMatchObject({
+      module: './nested.js',
+      qualname: 'exportedLocal',
+    });
+  });
+
   it('refuses a recorded `<locals>` qualname before importing anything', async () => {
     const local = defineIdentity(function inner() {}, {
       qualname: 'outer.<locals>.inner',
