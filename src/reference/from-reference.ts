@@ -13,6 +13,7 @@ import {
 import type { AnyFunction } from '../identity.js';
 import { ownName } from '../internal/describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
+import { ownData } from '../internal/own-data.js';
 import { digestOf, isNative } from './digest.js';
 import {
   checkFields,
@@ -227,7 +228,7 @@ function checkIdentity(
   target: ModuleTarget,
   where: string,
 ): void {
-  const qualname = readSlot(fn, QUALNAME_KEY);
+  const qualname = ownData(fn, QUALNAME_KEY);
   const lastSegment = reference.qualname.slice(reference.qualname.lastIndexOf('.') + 1);
   if (
     typeof qualname === 'string' ? qualname !== reference.qualname : ownName(fn) !== lastSegment
@@ -237,7 +238,7 @@ function checkIdentity(
       `Refused ${where}: the function found is \`${own}\`, not \`${reference.qualname}\` (an alias or a rebinding)`,
     );
   }
-  const module = readSlot(fn, MODULE_KEY);
+  const module = ownData(fn, MODULE_KEY);
   if (
     typeof module === 'string' &&
     module !== moduleUrl &&
@@ -248,9 +249,4 @@ function checkIdentity(
       `Refused ${where}: the function found was defined in \`${module}\`, not in that module`,
     );
   }
-}
-
-function readSlot(fn: Function, key: symbol): unknown {
-  const descriptor = Object.getOwnPropertyDescriptor(fn, key);
-  return descriptor && 'value' in descriptor ? descriptor.value : undefined;
 }

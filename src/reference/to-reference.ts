@@ -7,12 +7,13 @@ import type { AnyFunction } from '../identity.js';
 import { checkFunction } from '../internal/check.js';
 import { ownName } from '../internal/describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
+import { ownData } from '../internal/own-data.js';
 import { digestOf, isNative, wrappedChain } from './digest.js';
+import { enclosingExport } from './enclosing-export.js';
 import { type FunctionReference, isQualname, label, makeReference } from './format.js';
 import { loadNamespace } from './load-module.js';
-import { locate, offsetOf, scriptSource } from './locate.js';
+import { locate } from './locate.js';
 import { classifyModuleId, locateModule, moduleIdsOf } from './module-id.js';
-import { util } from './node.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
 import { sign } from './signature.js';
 import { DENIED_SEGMENTS, type WalkResult, walk } from './walk.js';
@@ -24,7 +25,6 @@ interface Proof {
 }
 
 const proofs = new WeakMap<Function, Proof>();
-const sourceOf = Function.prototype.toString;
 
 /**
  * Makes a reference to `fn` that {@link fromReference} resolves to this very function,
@@ -83,7 +83,7 @@ async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
       `Can't serialize native function \`${name || '<anonymous>'}\`: it has no module to import`,
     );
   }
-  const recordedQualname = readSlot(fn, QUALNAME_KEY);
+  const recordedQualname = ownData(fn, QUALNAME_KEY);
   const qualname = typeof recordedQualname === 'string' ? recordedQualname : name;
   if (qualname === '') {
     throw new NotReferenceableError(
@@ -96,7 +96,7 @@ async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
 
   // The chain's innermost function is the one whose identity a wrapper made by `wraps` carries.
   const innermost = wrappedChain(fn).at(-1) as Function;
-  const recordedModule = readSlot(fn, MODULE_KEY);
+  const recordedModule = ownData(fn, MODULE_KEY);
   const moduleUrl =
     typeof recordedModule === 'string' ? recordedModule : definedIn(innermost, qualname);
 
@@ -193,81 +193,21 @@ async function attemptModule(
 
 /** The module URL of a function nobody registered, from V8's record of where it was defined. */
 function definedIn(fn: Function, qualname: string): string {
-  const location = locate(fn);
+  let location: ReturnType<typeof locate>;
+  try {
+    location = locate(fn);
+  } catch (error) {
+    throw new NotReferenceableError(
+      `Can't serialize ${qualname}: its module is unknown and node:inspector could not tell where it was defined; record it with \`defineIdentity(fn, { module: import.meta })\``,
+      { cause: error },
+    );
+  }
   if (location === undefined || !location.url.startsWith('file:')) {
     throw new NotReferenceableError(
       `Can't serialize ${qualname}: its module is unknown (defined in eval or a data: URL?); record it with \`defineIdentity(fn, { module: import.meta })\``,
     );
   }
   return location.url;
-}
-
-/**
- * The qualname of the exported function, or of the static or instance method of an exported
- * class, whose source most closely contains `fn`'s definition, if any.
- */
-function enclosingExport(fn: Function, namespace: object): string | undefined {
-  const inner = locate(fn);
-  if (inner === undefined) return undefined;
-  const source = scriptSource(inner.scriptId);
-  const at = offsetOf(source, inner.lineNumber, inner.columnNumber);
-  let best: { name: string; length: number } | undefined;
-  for (const [name, candidate] of candidatesOf(namespace)) {
-    if (candidate === fn) continue;
-    const span = spanOf(candidate, source, inner.scriptId);
-    if (span === undefined || !(span.start < at && at < span.end)) continue;
-    if (best === undefined || span.end - span.start < best.length) {
-      best = { name, length: span.end - span.start };
-    }
-  }
-  return best?.name;
-}
-
-/** Exported functions, and the static and prototype methods of exported classes, by qualname. */
-function* candidatesOf(namespace: object): Generator<[string, Function]> {
-  const { isProxy } = util().types;
-  for (const name of Object.keys(namespace)) {
-    const exported = dataValue(namespace, name);
-    if (typeof exported !== 'function' || isProxy(exported)) continue;
-    yield [name, exported];
-    for (const holder of [exported, dataValue(exported, 'prototype')]) {
-      if ((typeof holder !== 'object' && typeof holder !== 'function') || holder === null) continue;
-      if (isProxy(holder)) continue;
-      for (const key of Object.getOwnPropertyNames(holder)) {
-        const member = key === 'constructor' ? undefined : dataValue(holder, key);
-        if (typeof member === 'function' && !isProxy(member)) yield [`${name}.${key}`, member];
-      }
-    }
-  }
-}
-
-/**
- * Where `candidate`'s source text lies in `source`: found by the text itself when it occurs
- * once, else from V8's location of the function (which points at its parameter list, at or after
- * the start of its text).
- */
-function spanOf(
-  candidate: Function,
-  source: string,
-  scriptId: string,
-): { start: number; end: number } | undefined {
-  const text = sourceOf.call(candidate);
-  const first = source.indexOf(text);
-  if (first === -1) return undefined;
-  if (source.indexOf(text, first + 1) === -1) return { start: first, end: first + text.length };
-  const location = locate(candidate);
-  if (location === undefined || location.scriptId !== scriptId) return undefined;
-  const start = source.lastIndexOf(
-    text,
-    offsetOf(source, location.lineNumber, location.columnNumber),
-  );
-  return start === -1 ? undefined : { start, end: start + text.length };
-}
-
-/** An own data property's value; `undefined` for an accessor, which is never run. */
-function dataValue(target: object, key: string): unknown {
-  const descriptor = Object.getOwnPropertyDescriptor(target, key);
-  return descriptor && 'value' in descriptor ? descriptor.value : undefined;
 }
 
 /** The export that holds `fn` as its own data property `name` (a static method), if any. */
@@ -292,9 +232,4 @@ function instanceMethodOwner(
     if (found.ok && found.value === fn) return owner;
   }
   return undefined;
-}
-
-function readSlot(fn: Function, key: symbol): unknown {
-  const descriptor = Object.getOwnPropertyDescriptor(fn, key);
-  return descriptor && 'value' in descriptor ? descriptor.value : undefined;
 }
