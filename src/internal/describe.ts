@@ -34,3 +34,8 @@ export function ownName(fn: Function): string {
     ? descriptor.value
     : '';
 }
+
+/** Renders a call's arguments for an error message, as {@link describeValue} renders each. */
+export function describeArguments(args: readonly unknown[]): string {
+  return args.length === 0 ? 'no arguments' : args.map((arg) => describeValue(arg)).join(', ');
+}

@@ -1,0 +1,85 @@
+/**
+ * A `createDecorator` decorator applied as a legacy `experimentalDecorators` member decorator
+ * `(target, key, descriptor)`: on a method or an accessor, whose class is known at once.
+ * Properties and parameters are refused.
+ */
+
+import { DecoratorPositionError, DecoratorUsageError } from '../errors.js';
+import type { AnyFunction } from '../identity.js';
+import { type DecorationSite, decorationSite } from './call-site.js';
+import { type DecoratorSpec, decorate, makeContext } from './decorate.js';
+import { acceptedKinds, checkKind, positionOf } from './decorator-position.js';
+import { describeArguments, describeValue, ownName } from './describe.js';
+import { localName, memberQualname, segmentOf } from './member-qualname.js';
+import { ownConstructor } from './own-property.js';
+
+export function decorateLegacy<Options>(
+  spec: DecoratorSpec<Options>,
+  options: Options,
+  target: object,
+  key: string | symbol | undefined,
+  descriptor: unknown,
+  count: number,
+): unknown {
+  const isStatic = typeof target === 'function';
+  const owner = isStatic ? target : ownConstructor(target);
+  const ownerName = (owner === undefined ? '' : ownName(owner)) || '<anonymous>';
+  if (typeof descriptor === 'number') {
+    const member =
+      key === undefined ? `the constructor of \`${ownerName}\`` : `\`${ownerName}.${String(key)}\``;
+    throw new DecoratorPositionError(
+      `\`@${spec.name}\` cannot be applied to parameter ${descriptor} of ${member}: it applies to ${acceptedKinds(spec)}`,
+    );
+  }
+  if (key === undefined) {
+    throw new DecoratorUsageError(
+      `\`${spec.name}\` was called with ${describeArguments([target, key, descriptor].slice(0, count))}, which matches none of its shapes: a legacy member decorator receives a property key`,
+    );
+  }
+  if (count === 2 || descriptor === undefined) {
+    throw new DecoratorPositionError(
+      `\`@${spec.name}\` cannot be applied to the ${isStatic ? 'static ' : ''}property \`${ownerName}.${String(key)}\`: it applies to ${acceptedKinds(spec)}`,
+    );
+  }
+  if (typeof descriptor !== 'object' || descriptor === null) {
+    throw new DecoratorUsageError(
+      `\`${spec.name}\` was called as a legacy decorator of \`${ownerName}.${String(key)}\`, but the third argument is ${describeValue(descriptor)}, not a property descriptor`,
+    );
+  }
+  const site = decorationSite(true);
+  const given = descriptor as PropertyDescriptor;
+  const result: PropertyDescriptor = { ...given };
+  if ('value' in given) {
+    if (typeof given.value !== 'function') {
+      throw new DecoratorPositionError(
+        `\`@${spec.name}\` cannot be applied to the ${isStatic ? 'static ' : ''}property \`${ownerName}.${String(key)}\`, whose value is ${describeValue(given.value)}: it applies to ${acceptedKinds(spec)}`,
+      );
+    }
+    result.value = legacyMember(spec, options, given.value, 'method', key, isStatic, owner, site);
+    return result;
+  }
+  if (typeof given.get === 'function') {
+    result.get = legacyMember(spec, options, given.get, 'getter', key, isStatic, owner, site);
+  }
+  if (typeof given.set === 'function') {
+    result.set = legacyMember(spec, options, given.set, 'setter', key, isStatic, owner, site);
+  }
+  return result;
+}
+
+function legacyMember<Options>(
+  spec: DecoratorSpec<Options>,
+  options: Options,
+  fn: AnyFunction,
+  kind: 'method' | 'getter' | 'setter',
+  key: string | symbol,
+  isStatic: boolean,
+  owner: Function | undefined,
+  site: DecorationSite,
+): AnyFunction {
+  const context = makeContext(spec, options, kind, key, isStatic, false, owner, 'legacy');
+  const ownerName = owner === undefined ? '' : ownName(owner);
+  checkKind(spec, context, () => positionOf(kind, `${ownerName}.${String(key)}`, isStatic, false));
+  const qualname = memberQualname(segmentOf(ownerName), kind, key);
+  return decorate(spec, fn, context, site, localName(site, qualname));
+}

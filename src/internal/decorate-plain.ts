@@ -1,0 +1,30 @@
+/**
+ * A `createDecorator` decorator called on a function or a class: `dec(fn)`, which a legacy class
+ * decorator also is (`@dec class C {}` calls `dec(C)`).
+ */
+
+import type { DecoratorKind } from '../decorator.js';
+import type { AnyFunction } from '../identity.js';
+import { decorationSite } from './call-site.js';
+import { type DecoratorSpec, decorate, makeContext } from './decorate.js';
+import { checkKind } from './decorator-position.js';
+import { ownName } from './describe.js';
+import { localName, segmentOf } from './member-qualname.js';
+
+export function decoratePlain<Options>(
+  spec: DecoratorSpec<Options>,
+  options: Options,
+  fn: AnyFunction,
+): unknown {
+  const kind: DecoratorKind = isClass(fn) ? 'class' : 'function';
+  const name = ownName(fn);
+  const context = makeContext(spec, options, kind, name, false, false, undefined, 'plain');
+  checkKind(spec, context, () => `the ${kind} \`${name || '<anonymous>'}\``);
+  const site = decorationSite(false);
+  return decorate(spec, fn, context, site, localName(site, segmentOf(name)));
+}
+
+function isClass(fn: Function): boolean {
+  // Source text is data: reading it runs no user code, and only `class` syntax starts this way.
+  return Function.prototype.toString.call(fn).startsWith('class');
+}

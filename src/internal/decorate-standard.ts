@@ -1,0 +1,141 @@
+/**
+ * A `createDecorator` decorator applied as a TC39 standard decorator `(value, context)`: on a
+ * method, getter, setter or class. A member's class does not exist yet when it is decorated, so
+ * its `Class.member` qualname is settled later, by an initializer.
+ */
+
+import type { DecorationContext } from '../decorator.js';
+import { DecoratorPositionError, DecoratorUsageError } from '../errors.js';
+import type { AnyFunction } from '../identity.js';
+import { type DecorationSite, decorationSite } from './call-site.js';
+import { type DecoratorSpec, decorate, makeContext } from './decorate.js';
+import { acceptedKinds, checkKind, kindWord, positionOf } from './decorator-position.js';
+import { describeArguments, describeValue, ownName } from './describe.js';
+import { localName, memberQualname, segmentOf, settleQualname } from './member-qualname.js';
+import { metadataSymbol } from './metadata.js';
+import { ownConstructor } from './own-property.js';
+
+/** The part of a standard decorator context read here. */
+export interface StandardContext {
+  readonly kind?: unknown;
+  readonly name?: unknown;
+  readonly static?: unknown;
+  readonly private?: unknown;
+  readonly metadata?: unknown;
+  readonly addInitializer?: (initializer: (this: unknown) => void) => void;
+}
+
+export function decorateStandard<Options>(
+  spec: DecoratorSpec<Options>,
+  options: Options,
+  value: unknown,
+  standard: StandardContext,
+): unknown {
+  const { kind } = standard;
+  if (typeof kind !== 'string') {
+    throw new DecoratorUsageError(
+      `\`${spec.name}\` was called with ${describeArguments([value, standard])}, but the second argument is not a standard decorator context: it has no string \`kind\``,
+    );
+  }
+  const isStatic = standard.static === true;
+  const isPrivate = standard.private === true;
+  const memberName =
+    typeof standard.name === 'string' || typeof standard.name === 'symbol'
+      ? standard.name
+      : undefined;
+  if (kind !== 'method' && kind !== 'getter' && kind !== 'setter' && kind !== 'class') {
+    throw new DecoratorPositionError(
+      `\`@${spec.name}\` cannot be applied to ${positionOf(kindWord(kind), memberName, isStatic, isPrivate)}: it applies to ${acceptedKinds(spec)}`,
+    );
+  }
+  if (typeof value !== 'function') {
+    throw new DecoratorUsageError(
+      `\`${spec.name}\` was called as a standard decorator of a ${kind}, but the value decorated is ${describeValue(value)}, not a function`,
+    );
+  }
+  const fn = value as AnyFunction;
+  const name = memberName ?? ownName(fn);
+  const context = makeContext(
+    spec,
+    options,
+    kind,
+    name,
+    isStatic,
+    isPrivate,
+    undefined,
+    'standard',
+  );
+  checkKind(spec, context, () => positionOf(kind, name, isStatic, isPrivate));
+  const site = decorationSite(true);
+  if (kind === 'class') return decorate(spec, fn, context, site, localName(site, segmentOf(name)));
+  const wrapper = decorate(spec, fn, context, site, undefined);
+  if (wrapper !== fn && typeof standard.addInitializer === 'function') {
+    settleLater(standard, wrapper, context, site);
+  }
+  return wrapper;
+}
+
+/**
+ * Gives a standard member's wrapper its `Class.member` qualname once the class exists: a static
+ * member's initializer runs while the class is defined, an instance member's at the start of the
+ * first construction (later constructions only test a flag).
+ */
+function settleLater<Options>(
+  standard: StandardContext,
+  wrapper: AnyFunction,
+  context: DecorationContext<Options>,
+  site: DecorationSite,
+): void {
+  let settled = false;
+  const { metadata } = standard;
+  // Called on the context object, in case a runtime's `addInitializer` needs its receiver.
+  standard.addInitializer?.(function (this: unknown) {
+    if (settled) return;
+    const owner = context.static
+      ? (this as Function)
+      : ownerOfInstance(this, metadata, context.name, wrapper);
+    if (owner === undefined) return;
+    settled = true;
+    const qualname = memberQualname(segmentOf(ownName(owner)), context.kind, context.name);
+    settleQualname(wrapper, localName(site, qualname));
+  });
+}
+
+/**
+ * The class that defined a standard instance member, found from an instance: the class on the
+ * prototype chain that owns the decorators' metadata object; failing that (no `Symbol.metadata`,
+ * or a class decorator that replaced the class and took the metadata with it), the class whose
+ * prototype holds the wrapper, or, for a private member, the instance's class when it has no
+ * other class above it.
+ */
+function ownerOfInstance(
+  instance: unknown,
+  metadata: unknown,
+  name: string | symbol,
+  wrapper: Function,
+): Function | undefined {
+  if (typeof instance !== 'object' || instance === null) return undefined;
+  const first: object | null = Object.getPrototypeOf(instance);
+  const symbol = metadataSymbol();
+  if (metadata !== undefined && symbol !== undefined) {
+    for (let proto = first; proto !== null; proto = Object.getPrototypeOf(proto)) {
+      const owner = ownConstructor(proto);
+      if (
+        owner !== undefined &&
+        Object.getOwnPropertyDescriptor(owner, symbol)?.value === metadata
+      ) {
+        return owner;
+      }
+    }
+  }
+  for (let proto = first; proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const member = Object.getOwnPropertyDescriptor(proto, name);
+    if (member?.value === wrapper || member?.get === wrapper || member?.set === wrapper) {
+      return ownConstructor(proto);
+    }
+  }
+  if (first !== null && Object.getPrototypeOf(first) === Object.prototype) {
+    return ownConstructor(first);
+  }
+  return undefined;
+}

@@ -1,0 +1,121 @@
+/**
+ * The step every call shape of a `createDecorator` decorator ends in: run the wrapper factory,
+ * then give the wrapper its identity.
+ */
+
+import type {
+  DecorationContext,
+  DecoratorKind,
+  DecoratorMode,
+  WrapperFactory,
+} from '../decorator.js';
+import type { AnyFunction } from '../identity.js';
+import { updateWrapper } from '../wraps.js';
+import type { DecorationSite } from './call-site.js';
+import { defineHidden } from './define.js';
+import { describeValue, ownName } from './describe.js';
+import { MODULE_KEY, QUALNAME_KEY } from './keys.js';
+import { markProvisional, segmentOf } from './member-qualname.js';
+import { hasOwnSlot } from './own-property.js';
+
+/** A decorator's fixed parts. */
+export interface DecoratorSpec<Options> {
+  readonly name: string;
+  readonly factory: WrapperFactory<Options>;
+  readonly kinds: readonly DecoratorKind[];
+}
+
+export function makeContext<Options>(
+  spec: DecoratorSpec<Options>,
+  options: Options,
+  kind: DecoratorKind,
+  name: string | symbol,
+  isStatic: boolean,
+  isPrivate: boolean,
+  owner: Function | undefined,
+  mode: DecoratorMode,
+): DecorationContext<Options> {
+  return Object.freeze({
+    decorator: spec.name,
+    kind,
+    name,
+    static: isStatic,
+    private: isPrivate,
+    owner,
+    mode,
+    options,
+  });
+}
+
+/**
+ * Runs the factory and gives its wrapper its identity: first the `<decorator>.<locals>.wrapper`
+ * qualname that marks a wrapper nobody updated, then everything {@link updateWrapper} copies,
+ * then the decoration site for what the function itself does not carry.
+ */
+export function decorate<Options>(
+  spec: DecoratorSpec<Options>,
+  fn: AnyFunction,
+  context: DecorationContext<Options>,
+  site: DecorationSite,
+  qualname: string | undefined,
+): AnyFunction {
+  const wrapper = spec.factory(fn, context);
+  if (typeof wrapper !== 'function') {
+    throw new TypeError(
+      `Expected the factory of \`${spec.name}\` to return a function, got ${describeValue(wrapper)}`,
+    );
+  }
+  if (wrapper === fn) {
+    // Left undecorated (for example `enabled: false`): the function itself is the result, and it
+    // learns only what it lacks.
+    if (Object.isExtensible(fn)) recordSite(fn, fn, site, qualname);
+    return fn;
+  }
+  if (!hasOwnSlot(wrapper, QUALNAME_KEY)) {
+    const own = segmentOf(ownName(wrapper));
+    const inner = own === '<lambda>' ? 'wrapper' : own;
+    defineHidden(wrapper, QUALNAME_KEY, `${spec.name}.<locals>.${inner}`, 'the qualname');
+  }
+  if (context.kind === 'class') updateClassWrapper(wrapper, fn);
+  else updateWrapper(wrapper, fn);
+  if (qualname === undefined) {
+    // A standard instance or static member: its class is not known yet (see settleLater in
+    // decorate-standard.ts).
+    recordSite(wrapper, fn, site, segmentOf(context.name));
+    markProvisional(wrapper, fn);
+  } else {
+    recordSite(wrapper, fn, site, qualname);
+  }
+  return wrapper;
+}
+
+/**
+ * A class's wrapper: a subclass inherits the static members, so copying them would only leave
+ * stale snapshots beside the live ones (the metadata is still copied); a plain function wrapper
+ * gets them copied, and shares the class's prototype so that `instanceof` holds both ways.
+ */
+function updateClassWrapper(wrapper: Function, fn: Function): void {
+  if (Object.getPrototypeOf(wrapper) === fn) {
+    updateWrapper(wrapper, fn, { updated: ['metadata'] });
+    return;
+  }
+  updateWrapper(wrapper, fn);
+  if (Object.getOwnPropertyDescriptor(wrapper, 'prototype')?.writable === true) {
+    wrapper.prototype = fn.prototype;
+  }
+}
+
+/** Records the qualname and module on `target` unless `wrapped` already carried its own. */
+function recordSite(
+  target: Function,
+  wrapped: Function,
+  site: DecorationSite,
+  qualname: string | undefined,
+): void {
+  if (qualname !== undefined && !hasOwnSlot(wrapped, QUALNAME_KEY)) {
+    defineHidden(target, QUALNAME_KEY, qualname, 'the qualname');
+  }
+  if (site.module !== undefined && !hasOwnSlot(wrapped, MODULE_KEY)) {
+    defineHidden(target, MODULE_KEY, site.module, 'the module');
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The qualnames `createDecorator` gives what it decorates: `Class.member` segments, the
+ * `<enclosing>.<locals>.` prefix, and the provisional qualnames of standard members, settled
+ * once their class exists.
+ */
+
+import type { DecoratorKind } from '../decorator.js';
+import type { DecorationSite } from './call-site.js';
+import { QUALNAME_KEY, WRAPPED_KEY } from './keys.js';
+import { hasOwnSlot } from './own-property.js';
+
+export const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const PRIVATE_NAME = /^#[A-Za-z_$][\w$]*$/;
+
+/**
+ * Functions whose qualname selfsame set before their class was known (a standard decorator on an
+ * instance member): settled when the class is first constructed. A private side table, since only
+ * this copy of selfsame settles them.
+ */
+const provisional = new WeakSet<Function>();
+
+/** Marks `wrapper`'s qualname provisional when `fn` has no qualname of its own or a provisional one. */
+export function markProvisional(wrapper: Function, fn: Function): void {
+  if (!hasOwnSlot(fn, QUALNAME_KEY) || provisional.has(fn)) provisional.add(wrapper);
+}
+
+/** Replaces the provisional qualname down the chain of wrappers this copy of selfsame built. */
+export function settleQualname(wrapper: Function, qualname: string): void {
+  let current: Function | undefined = wrapper;
+  while (current !== undefined && provisional.has(current)) {
+    provisional.delete(current);
+    // Runs inside the user's constructor: a wrapper frozen since keeps its provisional name
+    // rather than failing the construction.
+    const slot = { value: qualname, writable: false, enumerable: false, configurable: true };
+    if (!Reflect.defineProperty(current, QUALNAME_KEY, slot)) return;
+    const link: unknown = Object.getOwnPropertyDescriptor(current, WRAPPED_KEY)?.value;
+    current = typeof link === 'function' ? link : undefined;
+  }
+}
+
+/** `Class.member`, `Class.#member`, `Class.member.<get>` or `Class.member.<set>`. */
+export function memberQualname(owner: string, kind: DecoratorKind, key: string | symbol): string {
+  const member =
+    typeof key === 'symbol'
+      ? '<symbol>'
+      : IDENTIFIER.test(key) || PRIVATE_NAME.test(key)
+        ? key
+        : '<computed>';
+  const suffix = kind === 'getter' ? '.<get>' : kind === 'setter' ? '.<set>' : '';
+  return `${owner}.${member}${suffix}`;
+}
+
+/** Prefixes `<enclosing>.<locals>.` when the decoration ran inside a function body. */
+export function localName(site: DecorationSite, qualname: string): string {
+  return site.enclosing === undefined ? qualname : `${site.enclosing}.<locals>.${qualname}`;
+}
+
+/**
+ * A name as one qualname segment: itself when it is an identifier; for names V8 composes such as
+ * `get value` or `bound run`, the last identifier; `<lambda>` when there is none.
+ */
+export function segmentOf(name: string | symbol): string {
+  if (typeof name !== 'string') return '<lambda>';
+  if (IDENTIFIER.test(name) || PRIVATE_NAME.test(name)) return name;
+  const last = name.split(' ').pop() ?? '';
+  return IDENTIFIER.test(last) || PRIVATE_NAME.test(last) ? last : '<lambda>';
+}
