@@ -193,6 +193,12 @@ async function resolve(
       `Refused ${where}: the name holds a native or bound function, which has no digest`,
     );
   }
+  if ('then' in fn) {
+    // `fromReference` settles its promise with the function: a `then` on it would be called.
+    throw new ReferenceIdentityError(
+      `Refused ${where}: the function found has a \`then\`, which settling a promise with it would call`,
+    );
+  }
   checkIdentity(fn, reference, moduleUrl, target, where);
   if (policy.verifyIntegrity) {
     const actual = digestOf(fn);

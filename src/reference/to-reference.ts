@@ -85,6 +85,11 @@ async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
   }
   const recordedQualname = ownData(fn, QUALNAME_KEY);
   const qualname = typeof recordedQualname === 'string' ? recordedQualname : name;
+  if ('then' in fn) {
+    throw new NotReferenceableError(
+      `Can't serialize ${qualname || 'an anonymous function'}: it has a \`then\`, which \`fromReference\` settling its promise with it would call`,
+    );
+  }
   if (qualname === '') {
     throw new NotReferenceableError(
       `Can't serialize an anonymous function: name it (a function declaration or \`const name = ...\`) and export it`,

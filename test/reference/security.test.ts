@@ -15,6 +15,7 @@ import {
   SelfsameError,
   SignatureError,
 } from '../../src/errors.js';
+import { digestOf } from '../../src/reference/digest.js';
 import { fromReference } from '../../src/reference/from-reference.js';
 import { loadNamespace } from '../../src/reference/load-module.js';
 import { toReference } from '../../src/reference/to-reference.js';
@@ -409,6 +410,24 @@ describe('fromReference and module evaluation', () => {
       options,
     );
     expect(helper()).toBe('helper');
+  });
+
+  it('refuses a function with a `then`, which settling a promise with it would call', async () => {
+    const { namespace } = await loadNamespace(
+      new URL('then-export.js', root).href,
+      'then-export.js',
+    );
+    const Thenable = namespace.Thenable as Function;
+    await expect(toReference(Thenable, options)).rejects.toMatchObject({
+      code: 'ERR_SELFSAME_NOT_REFERENCEABLE',
+      message:
+        "Can't serialize Thenable: it has a `then`, which `fromReference` settling its promise with it would call",
+    });
+    await expectRefusal(
+      ref({ module: './then-export.js', qualname: 'Thenable', digest: digestOf(Thenable) }),
+      ReferenceIdentityError,
+      `Refused ${where('./then-export.js', 'Thenable')}: the function found has a \`then\`, which settling a promise with it would call`,
+    );
   });
 
   it('reports a binding left uninitialised by a circular import, with the ReferenceError as cause', async () => {
