@@ -11,6 +11,7 @@ import { checkFunction, checkKnownKeys, checkOptions } from './internal/check.js
 import { defineHidden } from './internal/define.js';
 import { describeValue, ownName } from './internal/describe.js';
 import { DOC_KEY, MODULE_KEY, QUALNAME_KEY, WRAPPED_KEY } from './internal/keys.js';
+import { ownData } from './internal/own-data.js';
 
 /** Any function or class constructor. */
 // biome-ignore lint/suspicious/noExplicitAny: the widest function type, as `Function` but callable.
@@ -67,10 +68,10 @@ const MODULE_SHAPE = /^[!-~]+$/;
 export function identityOf(fn: AnyFunction | Function): Identity {
   checkFunction(fn, 'fn');
   const name = ownName(fn);
-  const qualname = readSlot(fn, QUALNAME_KEY);
-  const module = readSlot(fn, MODULE_KEY);
-  const doc = readSlot(fn, DOC_KEY);
-  const wrapped = readSlot(fn, WRAPPED_KEY);
+  const qualname = ownData(fn, QUALNAME_KEY);
+  const module = ownData(fn, MODULE_KEY);
+  const doc = ownData(fn, DOC_KEY);
+  const wrapped = ownData(fn, WRAPPED_KEY);
   return {
     name,
     qualname: typeof qualname === 'string' ? qualname : name,
@@ -145,8 +146,7 @@ export function checkModule(value: unknown, argument: string): string {
   let url: unknown = value;
   let named = argument;
   if (typeof value === 'object' && value !== null) {
-    const descriptor = Object.getOwnPropertyDescriptor(value, 'url');
-    url = descriptor && 'value' in descriptor ? descriptor.value : undefined;
+    url = ownData(value, 'url');
     named = `${argument}.url`;
   }
   if (typeof url !== 'string' || url.length > MAX_MODULE_LENGTH || !MODULE_SHAPE.test(url)) {
@@ -155,10 +155,4 @@ export function checkModule(value: unknown, argument: string): string {
     );
   }
   return url;
-}
-
-/** Reads one of selfsame's own slots; an accessor in that slot is ignored, never called. */
-function readSlot(fn: Function, key: symbol): unknown {
-  const descriptor = Object.getOwnPropertyDescriptor(fn, key);
-  return descriptor && 'value' in descriptor ? descriptor.value : undefined;
 }

@@ -16,6 +16,7 @@ import { refusalReason } from './internal/define.js';
 import { describeValue } from './internal/describe.js';
 import { DOC_KEY, MODULE_KEY, QUALNAME_KEY, WRAPPED_KEY } from './internal/keys.js';
 import { copyReflectMetadata, metadataSymbol } from './internal/metadata.js';
+import { wrappedOf } from './internal/own-data.js';
 
 /**
  * The identity fields {@link updateWrapper} copies by default, as Python's
@@ -423,13 +424,6 @@ function checkList(value: unknown, argument: string, expected: string): asserts 
   if (!Array.isArray(value)) {
     throw new TypeError(`Expected \`${argument}\` to be ${expected}, got ${describeValue(value)}`);
   }
-}
-
-/** The function `fn` wraps: its own link slot when it holds a function; a getter is never run. */
-function wrappedOf(fn: Function): Function | undefined {
-  const descriptor = Reflect.getOwnPropertyDescriptor(fn, WRAPPED_KEY);
-  const value: unknown = descriptor?.value;
-  return typeof value === 'function' ? value : undefined;
 }
 
 /** Names a function in a message by qualname, and module when known. */

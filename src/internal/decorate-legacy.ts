@@ -11,7 +11,7 @@ import { type DecoratorSpec, decorate, makeContext } from './decorate.js';
 import { acceptedKinds, checkKind, positionOf } from './decorator-position.js';
 import { describeArguments, describeValue, ownName } from './describe.js';
 import { localName, memberQualname, segmentOf } from './member-qualname.js';
-import { ownConstructor } from './own-property.js';
+import { ownConstructor } from './own-data.js';
 
 export function decorateLegacy<Options>(
   spec: DecoratorSpec<Options>,

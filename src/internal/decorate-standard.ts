@@ -13,7 +13,7 @@ import { acceptedKinds, checkKind, kindWord, positionOf } from './decorator-posi
 import { describeArguments, describeValue, ownName } from './describe.js';
 import { localName, memberQualname, segmentOf, settleQualname } from './member-qualname.js';
 import { metadataSymbol } from './metadata.js';
-import { ownConstructor } from './own-property.js';
+import { ownConstructor, ownData } from './own-data.js';
 
 /** The part of a standard decorator context read here. */
 export interface StandardContext {
@@ -120,12 +120,7 @@ function ownerOfInstance(
   if (metadata !== undefined && symbol !== undefined) {
     for (let proto = first; proto !== null; proto = Object.getPrototypeOf(proto)) {
       const owner = ownConstructor(proto);
-      if (
-        owner !== undefined &&
-        Object.getOwnPropertyDescriptor(owner, symbol)?.value === metadata
-      ) {
-        return owner;
-      }
+      if (owner !== undefined && ownData(owner, symbol) === metadata) return owner;
     }
   }
   for (let proto = first; proto !== null; proto = Object.getPrototypeOf(proto)) {

@@ -16,7 +16,7 @@ import { defineHidden } from './define.js';
 import { describeValue, ownName } from './describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from './keys.js';
 import { markProvisional, segmentOf } from './member-qualname.js';
-import { hasOwnSlot } from './own-property.js';
+import { hasOwnSlot } from './own-data.js';
 
 /** A decorator's fixed parts. */
 export interface DecoratorSpec<Options> {

@@ -1,3 +1,5 @@
+import { ownData } from './own-data.js';
+
 /**
  * Renders any value for an error message without running user code:
  * no `toString`, no getters, no Proxy traps.
@@ -29,10 +31,8 @@ export function describeValue(value: unknown): string {
 
 /** A function's own `name` when it is a string data property; never runs a getter. */
 export function ownName(fn: Function): string {
-  const descriptor = Object.getOwnPropertyDescriptor(fn, 'name');
-  return descriptor && 'value' in descriptor && typeof descriptor.value === 'string'
-    ? descriptor.value
-    : '';
+  const name = ownData(fn, 'name');
+  return typeof name === 'string' ? name : '';
 }
 
 /** Renders a call's arguments for an error message, as {@link describeValue} renders each. */

@@ -6,8 +6,8 @@
 
 import type { DecoratorKind } from '../decorator.js';
 import type { DecorationSite } from './call-site.js';
-import { QUALNAME_KEY, WRAPPED_KEY } from './keys.js';
-import { hasOwnSlot } from './own-property.js';
+import { QUALNAME_KEY } from './keys.js';
+import { hasOwnSlot, wrappedOf } from './own-data.js';
 
 export const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const PRIVATE_NAME = /^#[A-Za-z_$][\w$]*$/;
@@ -33,8 +33,7 @@ export function settleQualname(wrapper: Function, qualname: string): void {
     // rather than failing the construction.
     const slot = { value: qualname, writable: false, enumerable: false, configurable: true };
     if (!Reflect.defineProperty(current, QUALNAME_KEY, slot)) return;
-    const link: unknown = Object.getOwnPropertyDescriptor(current, WRAPPED_KEY)?.value;
-    current = typeof link === 'function' ? link : undefined;
+    current = wrappedOf(current);
   }
 }
 
