@@ -7,6 +7,13 @@ export function checkFunction(value: unknown, argument: string): asserts value i
   }
 }
 
+/** Throws a `TypeError` naming `argument` unless `value` is a boolean. */
+export function checkBoolean(value: unknown, argument: string): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`Expected \`${argument}\` to be a boolean, got ${describeValue(value)}`);
+  }
+}
+
 /** Throws a `TypeError` naming `argument` unless `value` is undefined or a plain options object. */
 export function checkOptions(
   value: unknown,

@@ -8,7 +8,7 @@ import type {
   ExecutionRecord,
   TrackExecutionTimeOptions,
 } from '../track-execution-time.js';
-import { checkKnownKeys, checkOptions } from './check.js';
+import { checkBoolean, checkFunction, checkKnownKeys, checkOptions } from './check.js';
 import { describeValue } from './describe.js';
 
 /** The options after checking, shared by every function one `trackExecutionTime(options)` decorates. */
@@ -27,11 +27,7 @@ export function parseTimingOptions(input: TrackExecutionTimeOptions | undefined)
   checkKnownKeys(input, 'options', OPTION_KEYS);
   const given = input as Record<keyof TrackExecutionTimeOptions, unknown>;
   const { enabled = true, logger = console, onRecord, performance = false } = given;
-  if (typeof enabled !== 'boolean') {
-    throw new TypeError(
-      `Expected \`options.enabled\` to be a boolean, got ${describeValue(enabled)}`,
-    );
-  }
+  checkBoolean(enabled, 'options.enabled');
   if (
     logger !== false &&
     (typeof logger !== 'object' ||
@@ -42,16 +38,8 @@ export function parseTimingOptions(input: TrackExecutionTimeOptions | undefined)
       `Expected \`options.logger\` to be \`false\` or an object with an \`info\` method, got ${describeValue(logger)}`,
     );
   }
-  if (onRecord !== undefined && typeof onRecord !== 'function') {
-    throw new TypeError(
-      `Expected \`options.onRecord\` to be a function, got ${describeValue(onRecord)}`,
-    );
-  }
-  if (typeof performance !== 'boolean') {
-    throw new TypeError(
-      `Expected \`options.performance\` to be a boolean, got ${describeValue(performance)}`,
-    );
-  }
+  if (onRecord !== undefined) checkFunction(onRecord, 'options.onRecord');
+  checkBoolean(performance, 'options.performance');
   return Object.freeze({
     enabled,
     logger: logger === false ? undefined : (logger as ExecutionLogger),
