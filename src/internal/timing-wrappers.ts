@@ -37,6 +37,9 @@ export function timedFunction(
   };
 }
 
+// timedClass repeats timedFunction's steps on purpose: moving the shared steps into helpers
+// (begin, returned, threw) measured about 6% slower per call with an `onRecord` sink, and 20%
+// with a sink that retains its records, in an A/B of both builds in one process.
 export function timedClass(
   fn: AnyFunction,
   timing: Timing,
