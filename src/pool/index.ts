@@ -14,5 +14,6 @@ export {
   WorkerInitError,
   WorkerOutOfMemoryError,
 } from './errors.js';
+export type { Source } from './input.js';
 export type { ApplyOptions, MapOptions, PoolOptions } from './options.js';
 export { Pool } from './pool.js';
