@@ -320,12 +320,12 @@ describe('Pool: faults', () => {
     expect(error).toBeInstanceOf(UncloneableError);
     expect(error).toMatchObject({
       code: 'ERR_SELFSAME_UNCLONEABLE',
-      message: `Cannot send the result of \`returnFunction\` (${TASKS}) back from its worker thread: an object cannot be structured-cloned`,
+      message: `Cannot send the result of \`returnFunction\` (${TASKS}) back from its worker thread: an object whose \`callback\` is function \`callback\` cannot be structured-cloned`,
     });
     expect((error as Error).cause).toMatchObject({ name: 'DataCloneError' });
     const inMap = await pool.map(tasks.returnPromise, [1]).catch((e: unknown) => e);
     expect(inMap).toMatchObject({
-      message: `Cannot send the result of \`returnPromise\` (${TASKS}) back from its worker thread: an array of length 2 cannot be structured-cloned`,
+      message: `Cannot send the result of \`returnPromise\` (${TASKS}) back from its worker thread: an array of length 2 whose item 1 is an object of class \`WeakMap\` cannot be structured-cloned`,
     });
     const argument = await pool.apply(tasks.identity, [() => 1]).catch((e: unknown) => e);
     expect(argument).toBeInstanceOf(UncloneableError);

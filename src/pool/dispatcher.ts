@@ -14,7 +14,7 @@
  */
 import { AsyncResource, executionAsyncId } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { carry, describeKind } from './envelope.js';
+import { carry, describeUncloneable } from './envelope.js';
 import {
   type Carried,
   type Failure,
@@ -250,7 +250,7 @@ function findUncloneable(values: readonly unknown[]): Failure | undefined {
         kind: 'uncloneable',
         index,
         thrown: carry(error),
-        what: describeKind(values[index]),
+        what: describeUncloneable(values[index]),
       };
     }
   }

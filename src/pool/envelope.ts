@@ -114,6 +114,37 @@ export function describeKind(value: unknown): string {
   return name !== undefined && name !== 'Object' ? `an object of class \`${name}\`` : 'an object';
 }
 
+/**
+ * Describes a value that structured clone refused, naming the member at fault when the value is
+ * a container: "an object whose `callback` is an anonymous function". Only own data properties
+ * are read, so no getter runs; two levels deep at most.
+ */
+export function describeUncloneable(value: unknown, depth = 0): string {
+  const kind = describeKind(value);
+  if (typeof value !== 'object' || value === null || depth >= 2) return kind;
+  for (const key of Object.keys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    if (descriptor === undefined || !('value' in descriptor)) continue;
+    if (!isCloneable(descriptor.value)) {
+      const where = Array.isArray(value) ? `item ${key}` : `\`${key}\``;
+      return `${kind} whose ${where} is ${describeUncloneable(descriptor.value, depth + 1)}`;
+    }
+  }
+  return kind;
+}
+
+function isCloneable(value: unknown): boolean {
+  if (typeof value === 'function' || typeof value === 'symbol') return false;
+  if (typeof value !== 'object' || value === null) return true;
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    // The refusal is the answer asked for; its message is reported by the caller's own error.
+    return false;
+  }
+}
+
 const namedClasses = new Map<string, Function>();
 
 /** A class named like the worker's own error class, so that `constructor.name` survives. */

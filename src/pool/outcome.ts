@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { describeValue } from '../internal/describe.js';
-import { describeKind, restore } from './envelope.js';
+import { describeUncloneable, restore } from './envelope.js';
 import {
   PoolClosedError,
   TaskAbortedError,
@@ -150,7 +150,7 @@ function describeArguments(items: readonly (readonly unknown[])[], offset: numbe
       } catch {
         // Found it: the clone error itself is already the cause of the error being built.
         const where = items.length > 1 || offset > 0 ? ` of item ${offset + item}` : '';
-        return `argument ${position}${where} (${describeKind(value)})`;
+        return `argument ${position}${where} (${describeUncloneable(value)})`;
       }
     }
   }
