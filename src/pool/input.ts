@@ -7,7 +7,16 @@
  */
 import { describeValue } from '../internal/describe.js';
 
-/** What `map`, `starmap`, `imap` and `imapUnordered` accept. */
+/**
+ * What `map`, `starmap`, `imap` and `imapUnordered` accept: any iterable (an array, a `Set`, a
+ * string, a generator) or async iterable, read in full before the first task is sent.
+ *
+ * @example
+ * ```ts
+ * async function* lines() { yield 'Lorem ipsum'; yield 'dolor sit'; }
+ * await pool.map(countLorem, lines());
+ * ```
+ */
 export type Source<T> = Iterable<T> | AsyncIterable<T>;
 
 /** Throws a `TypeError` unless `iterable` is iterable, sync or async. */

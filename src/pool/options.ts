@@ -10,7 +10,14 @@ import type { AnyFunction } from '../identity.js';
 import { checkFunction, checkKnownKeys, checkOptions } from '../internal/check.js';
 import { describeValue } from '../internal/describe.js';
 
-/** How a {@link Pool} is set up. Every option is optional. */
+/**
+ * How a {@link Pool} is set up. Every option is optional.
+ *
+ * @example
+ * ```ts
+ * const pool = new Pool({ size: 2, initializer: connect, initargs: [url], timeout: 30_000 });
+ * ```
+ */
 export interface PoolOptions {
   /** How many worker threads run tasks; default `os.availableParallelism()`. */
   readonly size?: number;
@@ -36,7 +43,15 @@ export interface PoolOptions {
   readonly resourceLimits?: ResourceLimits;
 }
 
-/** Options of {@link Pool.map}, {@link Pool.starmap}, {@link Pool.imap} and {@link Pool.imapUnordered}. */
+/**
+ * Options of {@link Pool.map}, {@link Pool.starmap}, {@link Pool.imap} and
+ * {@link Pool.imapUnordered}.
+ *
+ * @example
+ * ```ts
+ * await pool.map(resize, files, { chunksize: 1, onProgress: (done, total) => bar(done / total) });
+ * ```
+ */
 export interface MapOptions {
   /**
    * How many items travel in one task. Default: the input is split into about four tasks per
@@ -49,7 +64,14 @@ export interface MapOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** Options of {@link Pool.apply}. */
+/**
+ * Options of {@link Pool.apply}.
+ *
+ * @example
+ * ```ts
+ * await pool.apply(render, [page], { signal: AbortSignal.timeout(5_000) });
+ * ```
+ */
 export interface ApplyOptions {
   /** Aborts the call: queued, it never starts; running, its worker is stopped and replaced. */
   readonly signal?: AbortSignal;
