@@ -23,24 +23,15 @@ export function compare(title, tasks, options = {}) {
       samples[index].push(Number(process.hrtime.bigint() - start) / iterations);
     });
   }
-  const rows = entries.map(([name], index) => ({ name, ns: median(samples[index]) }));
-  const base = rows[0].ns;
-  console.log(`\n${title}`);
-  for (const row of rows) {
-    row.ratio = row.ns / base;
-    const goal = options.goal?.[row.name] ? `  (goal ${options.goal[row.name]})` : '';
-    console.log(
-      `  ${row.name.padEnd(52)} ${format(row.ns).padStart(10)}  ${row.ratio.toFixed(2)}x${goal}`,
-    );
-  }
-  return rows;
+  return report(title, entries, samples, options.goal);
 }
 
 /**
  * Async variant for tasks that return promises; each round awaits `iterations` operations.
  * @param {string} title
  * @param {Record<string, (iterations: number) => Promise<unknown>>} tasks
- * @param {{ rounds?: number, iterations?: number, goal?: Record<string, string>, unit?: string }} [options]
+ * @param {{ rounds?: number, iterations?: number, goal?: Record<string, string> }} [options]
+ * @returns {Promise<{ name: string, ns: number, ratio: number }[]>}
  */
 export async function compareAsync(title, tasks, options = {}) {
   const rounds = options.rounds ?? 9;
@@ -55,12 +46,17 @@ export async function compareAsync(title, tasks, options = {}) {
       samples[index].push(Number(process.hrtime.bigint() - start) / iterations);
     }
   }
+  return report(title, entries, samples, options.goal);
+}
+
+/** Prints each task's median per operation and its ratio to the first task; returns the rows. */
+function report(title, entries, samples, goals = {}) {
   const rows = entries.map(([name], index) => ({ name, ns: median(samples[index]) }));
   const base = rows[0].ns;
   console.log(`\n${title}`);
   for (const row of rows) {
     row.ratio = row.ns / base;
-    const goal = options.goal?.[row.name] ? `  (goal ${options.goal[row.name]})` : '';
+    const goal = goals[row.name] ? `  (goal ${goals[row.name]})` : '';
     console.log(
       `  ${row.name.padEnd(52)} ${format(row.ns).padStart(10)}  ${row.ratio.toFixed(2)}x${goal}`,
     );
