@@ -56,6 +56,10 @@ export class SelfsameError extends Error {
     this.code = code;
   }
 
+  /**
+   * The subclass's own name (`'IntegrityError'`, `'PoolClosedError'`, ...), so that stack traces
+   * and `console.error` show which failure it is without every subclass repeating it.
+   */
   override get name(): string {
     return this.constructor.name;
   }

@@ -31,12 +31,18 @@ export interface Identity {
   readonly wrapped: AnyFunction | undefined;
 }
 
+/** The part of `import.meta` that {@link defineIdentity} reads. */
+export interface ImportMetaLike {
+  /** The module's own URL. */
+  readonly url: string;
+}
+
 /** What {@link defineIdentity} can set. A key left out, or `undefined`, is left as it is. */
 export interface IdentityInit {
   /** A dotted path such as `Task.run` or `outer.<locals>.inner`. */
   readonly qualname?: string | undefined;
   /** A `file:` URL or package specifier, or the caller's `import.meta` (its `url` is taken). */
-  readonly module?: string | { readonly url: string } | undefined;
+  readonly module?: string | ImportMetaLike | undefined;
   /** Free text documenting the function. */
   readonly doc?: string | undefined;
 }

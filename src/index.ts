@@ -38,6 +38,7 @@ export {
   defineIdentity,
   type Identity,
   type IdentityInit,
+  type ImportMetaLike,
   identityOf,
 } from './identity.js';
 export type { FunctionReference } from './reference/format.js';
