@@ -1,8 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { decorationSite } from '../src/internal/call-site.js';
+import { decorationSite, isModuleEvaluating } from '../src/internal/call-site.js';
 
 // Read at this module's top level.
 const topLevel = decorationSite(false);
+
+function probe(moduleUrl: string): boolean {
+  return isModuleEvaluating(moduleUrl, probe);
+}
+
+async function probeAfterAwait(moduleUrl: string): Promise<boolean> {
+  await new Promise((resolve) => setTimeout(resolve, 1));
+  return probe(moduleUrl);
+}
+
+// Read while this module evaluates: synchronously, after a top-level `await`, and from an async
+// function that the top level awaits once it has resumed from its own `await`.
+const evaluating = {
+  before: probe(import.meta.url),
+  otherModule: probe(new URL('./fixtures/timed-worker.js', import.meta.url).href),
+  afterAwait: await Promise.resolve().then(() => probe(import.meta.url)),
+  awaitedChain: await probeAfterAwait(import.meta.url),
+};
 
 describe('decorationSite', () => {
   it('names the module whose top level applied the decorator', () => {
@@ -56,5 +74,21 @@ describe('decorationSite', () => {
       Error.prepareStackTrace = previous.prepare;
       Error.stackTraceLimit = previous.limit;
     }
+  });
+});
+
+describe('isModuleEvaluating', () => {
+  it("sees a module's body on the stack while it evaluates, before and after a top-level `await`", () => {
+    expect(evaluating).toEqual({
+      before: true,
+      otherModule: false,
+      afterAwait: true,
+      awaitedChain: true,
+    });
+  });
+
+  it('is false once the module has finished evaluating', async () => {
+    expect(probe(import.meta.url)).toBe(false);
+    expect(await probeAfterAwait(import.meta.url)).toBe(false);
   });
 });

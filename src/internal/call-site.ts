@@ -63,7 +63,8 @@ const IDENTIFIER = /^#?[A-Za-z_$][\w$]*$/;
  *   not an enclosing function
  */
 export function decorationSite(member: boolean): DecorationSite {
-  const frames = captureFrames();
+  // Deep enough for the compiler helpers, reflect-metadata and framework composition helpers.
+  const frames = captureFrames(decorationSite, 40);
   if (frames === undefined) return UNKNOWN;
   let module: string | undefined;
   let afterStaticBlock = false;
@@ -89,8 +90,29 @@ export function decorationSite(member: boolean): DecorationSite {
   return { module, enclosing: undefined };
 }
 
-/** The structured frames above the caller, with `prepareStackTrace` restored whatever happens. */
-function captureFrames(): CallSite[] | undefined {
+/**
+ * Whether the top-level code of the module at `moduleUrl` is evaluating on this stack, below
+ * `above`: its body is running synchronously under the call, or, resumed from a top-level
+ * `await`, its body awaits the chain of async functions that made the call (V8 lists such
+ * awaiting callers as async frames, the module body among them).
+ *
+ * @param moduleUrl - the module's `file:` URL, as its own frames report it
+ * @param above - the public function that was called: its frame and those of its callees are
+ *   left out
+ */
+export function isModuleEvaluating(moduleUrl: string, above: Function): boolean {
+  // A user's own wrappers, a pool's methods and the async chain all sit between the call and the
+  // module body; a pathological depth only loses the diagnosis, never a working reference.
+  const frames = captureFrames(above, 60);
+  if (frames === undefined) return false;
+  return frames.some(
+    (frame) =>
+      fileUrlOf(frame.getFileName()) === moduleUrl && isModuleBody(frame, frame.getFunctionName()),
+  );
+}
+
+/** The structured frames above `above`, with `prepareStackTrace` restored whatever happens. */
+function captureFrames(above: Function, limit: number): CallSite[] | undefined {
   const errorClass = Error as ErrorConstructor & {
     prepareStackTrace?: (error: Error, frames: CallSite[]) => unknown;
     stackTraceLimit: number;
@@ -100,10 +122,9 @@ function captureFrames(): CallSite[] | undefined {
   const previousLimit = errorClass.stackTraceLimit;
   try {
     errorClass.prepareStackTrace = (_error, frames) => frames;
-    // Deep enough for the compiler helpers, reflect-metadata and framework composition helpers.
-    errorClass.stackTraceLimit = 40;
+    errorClass.stackTraceLimit = limit;
     const holder: { stack?: unknown } = {};
-    errorClass.captureStackTrace(holder, decorationSite);
+    errorClass.captureStackTrace(holder, above);
     return Array.isArray(holder.stack) ? (holder.stack as CallSite[]) : undefined;
   } finally {
     errorClass.prepareStackTrace = previousPrepare;

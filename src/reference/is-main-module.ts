@@ -15,7 +15,7 @@ import { fs, path, url, workerThreads } from './node.js';
  * @example
  * ```ts
  * export function resize(path: string) {}
- * if (isMainModule(import.meta)) await main();
+ * if (isMainModule(import.meta)) main(); // not awaited: a proof imports this very module
  * ```
  */
 export function isMainModule(meta: { readonly url: string }): boolean {

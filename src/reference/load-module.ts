@@ -16,6 +16,17 @@ export interface Loaded {
 
 const loading = new Map<string, Promise<Loaded>>();
 
+// URLs whose import has settled: each module has finished evaluating, for good.
+const loaded = new Set<string>();
+
+/**
+ * Whether an import of `moduleUrl` has already succeeded here, which proves that the module has
+ * finished evaluating and can never again be waiting at a top-level `await`.
+ */
+export function hasLoaded(moduleUrl: string): boolean {
+  return loaded.has(moduleUrl);
+}
+
 /**
  * The namespace of the module at `moduleUrl`, imported once however many resolutions ask for
  * it at the same time. `moduleUrl` must already have passed policy.
@@ -26,7 +37,10 @@ export function loadNamespace(moduleUrl: string, where: string): Promise<Loaded>
     namespace = importNamespace(moduleUrl, where);
     loading.set(moduleUrl, namespace);
     // A failed import may succeed later (a file written since), so only successes are kept.
-    namespace.catch(() => loading.delete(moduleUrl));
+    namespace.then(
+      () => loaded.add(moduleUrl),
+      () => loading.delete(moduleUrl),
+    );
   }
   return namespace;
 }
