@@ -467,6 +467,6 @@ describe('Pool: faults', () => {
     expect(run).toHaveBeenCalled();
     for (const [, options] of run.mock.calls) expect(options).not.toHaveProperty('filename');
     const engine = run.mock.contexts[0] as Piscina;
-    expect(engine.options.filename).toMatch(/[/\\]dist[/\\]pool[/\\]dispatcher\.js$/);
+    expect(engine.options.filename).toMatch(/[/\\]dist[/\\]pool[/\\]dispatcher-entry\.cjs$/);
   });
 });

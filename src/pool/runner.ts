@@ -235,14 +235,15 @@ export class TaskRunner {
 }
 
 /**
- * The dispatcher is the only file piscina ever loads. A worker thread needs compiled JavaScript,
+ * The dispatcher's CommonJS entry is the only file piscina ever loads (see
+ * `dispatcher-entry.cts` for why it is CommonJS). A worker thread needs compiled JavaScript,
  * so when this module runs from its TypeScript source (the test suite), the build's dispatcher
  * is used.
  */
 function dispatcherFile(): string {
   const here = import.meta.url;
   const url = here.endsWith('.ts')
-    ? new URL('../../dist/pool/dispatcher.js', here)
-    : new URL('./dispatcher.js', here);
+    ? new URL('../../dist/pool/dispatcher-entry.cjs', here)
+    : new URL('./dispatcher-entry.cjs', here);
   return fileURLToPath(url);
 }
