@@ -9,6 +9,7 @@
  */
 import * as coreErrors from '../errors.js';
 import { describeValue } from '../internal/describe.js';
+import { ownConstructor } from '../internal/own-data.js';
 import * as poolErrors from './errors.js';
 import type { Carried, ErrorEnvelope } from './protocol.js';
 
@@ -177,9 +178,7 @@ function classNameOf(error: Error): string {
 /** The name of the class an object was made by, read from descriptors so no getter runs. */
 function constructorName(value: object): string | undefined {
   const prototype = Object.getPrototypeOf(value) as object | null;
-  const descriptor = prototype && Object.getOwnPropertyDescriptor(prototype, 'constructor');
-  const name =
-    descriptor && typeof descriptor.value === 'function' ? descriptor.value.name : undefined;
+  const name: unknown = prototype === null ? undefined : ownConstructor(prototype)?.name;
   return typeof name === 'string' && name !== '' ? name : undefined;
 }
 

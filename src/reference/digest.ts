@@ -5,7 +5,7 @@
  */
 import { UnwrapLoopError } from '../errors.js';
 import { ownName } from '../internal/describe.js';
-import { WRAPPED_KEY } from '../internal/keys.js';
+import { wrappedOf } from '../internal/own-data.js';
 import { crypto } from './node.js';
 
 const sourceOf = Function.prototype.toString;
@@ -32,9 +32,8 @@ export function wrappedChain(fn: Function): Function[] {
   const chain = [fn];
   let current = fn;
   for (;;) {
-    const descriptor = Object.getOwnPropertyDescriptor(current, WRAPPED_KEY);
-    const next = descriptor && 'value' in descriptor ? descriptor.value : undefined;
-    if (typeof next !== 'function') return chain;
+    const next = wrappedOf(current);
+    if (next === undefined) return chain;
     if (chain.includes(next)) {
       throw new UnwrapLoopError(
         `Wrapper loop when unwrapping function \`${ownName(fn) || '<anonymous>'}\``,

@@ -2,7 +2,7 @@
  * `ReferenceOptions`, checked once per call and reduced to a `Policy`: the real path of the
  * root, the packages allowed by name, the signing key and whether digests are verified.
  */
-import { checkKnownKeys, checkOptions } from '../internal/check.js';
+import { checkBoolean, checkKnownKeys, checkOptions } from '../internal/check.js';
 import { describeValue } from '../internal/describe.js';
 import { fs, path, url } from './node.js';
 
@@ -100,11 +100,7 @@ export function toPolicy(options: ReferenceOptions | undefined): Policy {
       `Expected \`options.key\` to be a non-empty string or Uint8Array, got ${describeValue(key)}`,
     );
   }
-  if (verifyIntegrity !== undefined && typeof verifyIntegrity !== 'boolean') {
-    throw new TypeError(
-      `Expected \`options.verifyIntegrity\` to be a boolean, got ${describeValue(verifyIntegrity)}`,
-    );
-  }
+  if (verifyIntegrity !== undefined) checkBoolean(verifyIntegrity, 'options.verifyIntegrity');
   const policy = buildPolicy(root, packages, key, verifyIntegrity ?? true);
   memos.set(options, {
     root: options.root,
