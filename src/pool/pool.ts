@@ -148,10 +148,7 @@ export class Pool {
     iterable: Source<A>,
     options?: MapOptions,
   ): Promise<Awaited<R>[]> {
-    checkFunction(fn, 'fn');
-    checkSource(iterable);
-    const checked = checkMapOptions(options);
-    this.#checkOpen(fn);
+    const checked = this.#checkMap(fn, iterable, options);
     return this.#collect(fn, readItems(iterable, false), checked) as Promise<Awaited<R>[]>;
   }
 
@@ -173,10 +170,7 @@ export class Pool {
     iterable: Source<A>,
     options?: MapOptions,
   ): Promise<Awaited<R>[]> {
-    checkFunction(fn, 'fn');
-    checkSource(iterable);
-    const checked = checkMapOptions(options);
-    this.#checkOpen(fn);
+    const checked = this.#checkMap(fn, iterable, options);
     return this.#collect(fn, readItems(iterable, true), checked) as Promise<Awaited<R>[]>;
   }
 
@@ -395,10 +389,7 @@ export class Pool {
     options: MapOptions | undefined,
     ordered: boolean,
   ): AsyncIterableIterator<unknown> {
-    checkFunction(fn, 'fn');
-    checkSource(iterable);
-    const checked = checkMapOptions(options);
-    this.#checkOpen(fn);
+    const checked = this.#checkMap(fn, iterable, options);
     // Submitted now, as Python's imap does, not when iteration starts.
     const started = this.#prepare(
       fn,
@@ -409,6 +400,15 @@ export class Pool {
     );
     started.catch(() => undefined); // reported by the first next()
     return ordered ? inOrder(started) : inCompletionOrder(started);
+  }
+
+  /** The checks every map-like call starts with, in the order their errors are reported. */
+  #checkMap(fn: unknown, iterable: unknown, options: unknown): MapOptions {
+    checkFunction(fn, 'fn');
+    checkSource(iterable);
+    const checked = checkMapOptions(options);
+    this.#checkOpen(fn);
+    return checked;
   }
 
   #checkOpen(fn: Function): void {
