@@ -1,6 +1,8 @@
 // selfsame/pool against piscina, measured in the same run on the same machine:
 // - Pool.map over 100,000 trivial items (batched automatically) vs piscina's run() per item;
-// - one apply() round trip vs one piscina run() round trip;
+// - one apply() round trip vs one piscina run() round trip, with piscina's default
+//   `atomics: 'sync'` (idle workers blocked in Atomics.wait) and with the `atomics: 'async'` the
+//   pool uses so that idle workers' event loops turn: the cost of that choice, per task;
 // - a CPU-bound map on 2 threads vs 1.
 import { Piscina } from 'piscina';
 import { Pool } from 'selfsame/pool';
@@ -11,6 +13,12 @@ const piscina = new Piscina({
   filename: new URL('./fixtures/piscina-double.js', import.meta.url).href,
   minThreads: 2,
   maxThreads: 2,
+});
+const piscinaAsync = new Piscina({
+  filename: new URL('./fixtures/piscina-double.js', import.meta.url).href,
+  minThreads: 2,
+  maxThreads: 2,
+  atomics: 'async',
 });
 const pool = new Pool({ size: 2 });
 const single = new Pool({ size: 1 });
@@ -32,8 +40,11 @@ try {
   const latency = await compareAsync(
     'One round trip, awaited one after another',
     {
-      'piscina run()': async (n) => {
+      "piscina run() (atomics: 'sync', its default)": async (n) => {
         for (let index = 0; index < n; index++) await piscina.run(index);
+      },
+      "piscina run() (atomics: 'async', as the pool)": async (n) => {
+        for (let index = 0; index < n; index++) await piscinaAsync.run(index);
       },
       'Pool.apply()': async (n) => {
         for (let index = 0; index < n; index++) await pool.apply(double, [index]);
@@ -42,7 +53,10 @@ try {
     { rounds: 9, iterations: 2000, goal: { 'Pool.apply()': '<= 1.2x' } },
   );
   console.log(
-    `  => apply costs ${latency[1].ratio.toFixed(2)}x piscina's round trip (goal <= 1.2x)`,
+    `  => idle workers that keep their event loop turning cost ${latency[1].ratio.toFixed(2)}x piscina's default round trip`,
+  );
+  console.log(
+    `  => apply costs ${latency[2].ratio.toFixed(2)}x piscina's default round trip (goal <= 1.2x), ${(latency[2].ns / latency[1].ns).toFixed(2)}x the same atomics mode`,
   );
 
   const work = Array.from({ length: 16 }, () => 400_000);
@@ -58,5 +72,5 @@ try {
     `  => 2 threads are ${(scaling[0].ns / scaling[1].ns).toFixed(2)}x as fast as 1 (goal >= 1.8x)`,
   );
 } finally {
-  await Promise.all([pool.close(), single.close(), piscina.close()]);
+  await Promise.all([pool.close(), single.close(), piscina.close(), piscinaAsync.close()]);
 }

@@ -28,7 +28,9 @@ export type SelfsameErrorCode =
   | 'ERR_SELFSAME_TASK_TIMEOUT'
   | 'ERR_SELFSAME_TASK_ABORTED'
   | 'ERR_SELFSAME_UNCLONEABLE'
-  | 'ERR_SELFSAME_WORKER_INIT';
+  | 'ERR_SELFSAME_WORKER_INIT'
+  | 'ERR_SELFSAME_UNGUARDED_MODULE'
+  | 'ERR_SELFSAME_WORK_DROPPED';
 
 /**
  * The base class of every error selfsame throws on purpose.

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Pool } from '../src/pool/index.js';
-import { loadNamespace } from '../src/reference/load-module.js';
+import { Pool } from '../dist/pool/index.js';
+import { loadNamespace } from '../dist/reference/load-module.js';
 
 // Fixtures are loaded natively, as workers load them: a reference resolves only to the real
 // module instance, never to a copy made by vitest's module runner.
@@ -9,6 +9,18 @@ type Fixture = Record<string, any>;
 const fixtures = new URL('./fixtures/pool/', import.meta.url);
 const tasks = (await loadNamespace(new URL('tasks.js', fixtures).href, 'tasks.js'))
   .namespace as Fixture;
+
+/** Asserts the exact class (not a subclass) and the exact message of what `run` throws. */
+function expectThrow(run: () => unknown, Class: Function, message: string): void {
+  let thrown: unknown;
+  try {
+    run();
+  } catch (error) {
+    thrown = error;
+  }
+  expect((thrown as object | undefined)?.constructor).toBe(Class);
+  expect((thrown as Error).message).toBe(message);
+}
 
 const pools: Pool[] = [];
 afterEach(async () => {
@@ -21,44 +33,74 @@ describe('Pool options: every mistake named, with what was received', () => {
     [1.5, TypeError, 'Expected `options.size` to be an integer from 1 and up, got `1.5` (number)'],
     ['2', TypeError, 'Expected `options.size` to be an integer from 1 and up, got `"2"` (string)'],
   ])('size %j', (size, Class, message) => {
-    expect(() => new Pool({ size } as never)).toThrow(new Class(message));
+    expectThrow(() => new Pool({ size } as never), Class, message);
   });
 
   it.each([
-    [null, 'Expected `options` to be an object, got `null`'],
+    [null, TypeError, 'Expected `options` to be an object, got `null`'],
     [
       { sizes: 2 },
-      'Unknown option `options.sizes`; expected one of `size`, `initializer`, `initargs`, `maxTasksPerWorker`, `timeout`, `root`, `packages`, `key`, `resourceLimits`',
+      TypeError,
+      'Unknown option `options.sizes`; expected one of `size`, `initializer`, `initargs`, `maxTasksPerWorker`, `timeout`, `closeTimeout`, `root`, `packages`, `key`, `resourceLimits`',
     ],
     [
       { initializer: 'setUp' },
+      TypeError,
       'Expected `options.initializer` to be a function, got `"setUp"` (string)',
     ],
-    [{ initargs: 'a' }, 'Expected `options.initargs` to be an array, got `"a"` (string)'],
+    [
+      { initargs: 'a' },
+      TypeError,
+      'Expected `options.initargs` to be an array, got `"a"` (string)',
+    ],
     [
       { maxTasksPerWorker: -1 },
+      RangeError,
       'Expected `options.maxTasksPerWorker` to be an integer from 1 and up, got `-1` (number)',
     ],
     [
       { timeout: 0 },
+      RangeError,
       'Expected `options.timeout` to be a number of milliseconds above 0 and at most 2147483647, got `0` (number)',
     ],
     [
       { timeout: '5s' },
+      TypeError,
       'Expected `options.timeout` to be a number of milliseconds above 0 and at most 2147483647, got `"5s"` (string)',
     ],
-    [{ root: 3 }, 'Expected `options.root` to be a string or a URL, got `3` (number)'],
+    [
+      { closeTimeout: -1 },
+      RangeError,
+      'Expected `options.closeTimeout` to be a number of milliseconds from 0 and at most 2147483647, got `-1` (number)',
+    ],
+    [
+      { closeTimeout: Infinity },
+      RangeError,
+      'Expected `options.closeTimeout` to be a number of milliseconds from 0 and at most 2147483647, got `Infinity` (number)',
+    ],
+    [
+      { closeTimeout: '1s' },
+      TypeError,
+      'Expected `options.closeTimeout` to be a number of milliseconds from 0 and at most 2147483647, got `"1s"` (string)',
+    ],
+    [{ root: 3 }, TypeError, 'Expected `options.root` to be a string or a URL, got `3` (number)'],
     [
       { packages: ['a', 1] },
+      TypeError,
       'Expected `options.packages` to be an array of strings, got an array of length 2',
     ],
-    [{ key: 42 }, 'Expected `options.key` to be a string or a Uint8Array, got `42` (number)'],
+    [
+      { key: 42 },
+      TypeError,
+      'Expected `options.key` to be a string or a Uint8Array, got `42` (number)',
+    ],
     [
       { resourceLimits: 16 },
+      TypeError,
       'Expected `options.resourceLimits` to be an object, got `16` (number)',
     ],
-  ])('rejects %j', (options, message) => {
-    expect(() => new Pool(options as never)).toThrow(message);
+  ])('rejects %j with %o', (options, Class, message) => {
+    expectThrow(() => new Pool(options as never), Class, message);
   });
 
   it('defaults size to the available parallelism', async () => {

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { MapOptions, Pool, PoolOptions } from '../src/pool/index.js';
+import type { MapOptions, Pool, PoolOptions } from '../dist/pool/index.js';
 
 declare const pool: Pool;
 declare function add(a: number, b: number): number;

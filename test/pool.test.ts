@@ -1,3 +1,7 @@
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { Piscina } from 'piscina';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -6,7 +10,7 @@ import {
   NotReferenceableError,
   ReferenceResolveError,
   SelfsameError,
-} from '../src/errors.js';
+} from '../dist/errors.js';
 import {
   Pool,
   PoolClosedError,
@@ -17,8 +21,10 @@ import {
   WorkerExitError,
   WorkerInitError,
   WorkerOutOfMemoryError,
-} from '../src/pool/index.js';
-import { loadNamespace } from '../src/reference/load-module.js';
+} from '../dist/pool/index.js';
+import { loadNamespace } from '../dist/reference/load-module.js';
+import { expectError } from './support/errors.js';
+import { programPath, runProgram } from './support/programs.js';
 
 // Fixtures are loaded natively, as workers load them: a reference resolves only to the real
 // module instance, never to a copy made by vitest's module runner.
@@ -28,6 +34,8 @@ const fixtures = new URL('./fixtures/pool/', import.meta.url);
 const tasks = (await loadNamespace(new URL('tasks.js', fixtures).href, 'tasks.js'))
   .namespace as Fixture;
 const broken = (await loadNamespace(new URL('broken.js', fixtures).href, 'broken.js'))
+  .namespace as Fixture;
+const shifty = (await loadNamespace(new URL('shifty.js', fixtures).href, 'shifty.js'))
   .namespace as Fixture;
 
 const pools: Pool[] = [];
@@ -228,7 +236,7 @@ describe('Pool: running work', () => {
   });
 });
 
-// One test per row of shared/reference/pool-faults.md, in the table's order.
+// One test per row of the fault table in docs/pool.md, in the table's order.
 describe('Pool: faults', () => {
   it('task throws: rejects with the error rebuilt, class, message, stack, code and cause kept', async () => {
     const pool = open();
@@ -336,16 +344,16 @@ describe('Pool: faults', () => {
   });
 
   it('task hangs: times out from dispatch, not from submission, and the worker is replaced', async () => {
-    const pool = open({ size: 1, timeout: 400 });
-    // Three 150 ms tasks queued behind one another take 450 ms in all, but each runs 150 ms.
-    const queued = [1, 2, 3].map((x) => pool.apply(tasks.sleepThenDouble, [x, 150]));
+    const pool = open({ size: 1, timeout: 1_000 });
+    await pool.apply(tasks.sleepThenDouble, [0, 0]); // the worker is up and the module loaded
+    // Three 400 ms tasks queued behind one another take 1,200 ms in all, but each runs 400 ms.
+    const queued = [1, 2, 3].map((x) => pool.apply(tasks.sleepThenDouble, [x, 400]));
     await expect(Promise.all(queued)).resolves.toEqual([2, 4, 6]);
     const error = await pool.apply(tasks.spin, []).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TaskTimeoutError);
-    expect(error).toMatchObject({
+    expectError(error, TaskTimeoutError, {
       code: 'ERR_SELFSAME_TASK_TIMEOUT',
-      timeout: 400,
-      message: `\`spin\` (${TASKS}) ran longer than its timeout of 400 ms; its worker thread was stopped and replaced`,
+      timeout: 1_000,
+      message: `\`spin\` (${TASKS}) ran longer than its timeout of 1000 ms; its worker thread was stopped and replaced`,
     });
     expect(await pool.apply(tasks.add, [6, 6])).toBe(12);
   });
@@ -414,6 +422,130 @@ describe('Pool: faults', () => {
       });
     }
     expect(await pool.apply(tasks.add, [8, 8])).toBe(16);
+  });
+
+  it('the implementation changed since the reference was made: IntegrityError, nothing runs', async () => {
+    const pool = open({ size: 1 });
+    const error = await pool.apply(shifty.shifty, [1]).catch((e: unknown) => e);
+    const { expected, actual } = error as { expected: string; actual: string };
+    expectError(error, IntegrityError, {
+      code: 'ERR_SELFSAME_INTEGRITY',
+      message: `Refused the reference to \`shifty\` in \`./test/fixtures/pool/shifty.js\`: the implementation differs from the one referenced (digest ${actual} instead of ${expected}); pass \`verifyIntegrity: false\` to run it anyway`,
+    });
+    expect(expected).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(actual).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(actual).not.toBe(expected);
+  });
+
+  it('throws an object tagged as an Error (Symbol.toStringTag): TaskFailedError, no fake Error', async () => {
+    const pool = open({ size: 1 });
+    const error = await pool.apply(tasks.throwFakeError, []).catch((e: unknown) => e);
+    expectError(error, TaskFailedError, {
+      code: 'ERR_SELFSAME_TASK_FAILED',
+      message: `\`throwFakeError\` (${TASKS}) threw a value that is not an Error: an object`,
+      cause: { name: 'Fake', message: 'not really an error' },
+    });
+    expect((error as Error).cause).not.toBeInstanceOf(Error);
+  });
+
+  it('throws an error whose `cause` getter throws: the error arrives, its cause described', async () => {
+    const pool = open({ size: 1 });
+    const error = await pool.apply(tasks.failWithBadCause, []).catch((e: unknown) => e);
+    expectError(error, RangeError, {
+      message: 'the cause cannot be read',
+      code: 'E_BAD_CAUSE',
+      cause: '[reading `cause` threw TypeError: no cause here]',
+    });
+    expect(await pool.apply(tasks.add, [1, 1])).toBe(2);
+  });
+
+  it("an argument whose getter throws while it is cloned: UncloneableError, the getter's error as cause", async () => {
+    const pool = open({ size: 1 });
+    const argument = {
+      get secret(): string {
+        throw new Error('not readable');
+      },
+    };
+    Object.defineProperty(argument, 'secret', { enumerable: true });
+    const error = await pool.apply(tasks.identity, [argument]).catch((e: unknown) => e);
+    expectError(error, UncloneableError, {
+      code: 'ERR_SELFSAME_UNCLONEABLE',
+      message: `Cannot send the arguments of \`identity\` (${TASKS}) to a worker thread: argument 0 (an object) cannot be structured-cloned`,
+      cause: new Error('not readable'),
+    });
+    expect(await pool.apply(tasks.add, [2, 2])).toBe(4);
+  });
+
+  it('worker threads cannot start (resourceLimits too small to boot): every call fails fast', async () => {
+    const pool = open({
+      resourceLimits: {
+        maxOldGenerationSizeMb: 1,
+        maxYoungGenerationSizeMb: 1,
+        codeRangeSizeMb: 1,
+      },
+    });
+    const message = `The pool's worker threads cannot start (Worker terminated due to reaching memory limit: JS heap out of memory), so it cannot run \`add\` (${TASKS}); every call fails the same way. Check what each thread inherits: the pool's \`resourceLimits\` and the process's \`execArgv\` (\`--import\`, \`--require\`)`;
+    const calls = [
+      pool.apply(tasks.add, [1, 1]),
+      pool.apply(tasks.add, [2, 2]),
+      pool.map(tasks.add, [1, 2, 3]),
+    ].map((call) => call.catch((e: unknown) => e));
+    for (const error of await Promise.all(calls)) {
+      expectError(error, WorkerInitError, {
+        code: 'ERR_SELFSAME_WORKER_INIT',
+        message,
+        cause: { code: 'ERR_WORKER_OUT_OF_MEMORY' },
+      });
+    }
+    await expect(pool.apply(tasks.add, [3, 3])).rejects.toThrow(message);
+    await pool.close();
+  });
+
+  it('worker threads cannot start (an --import preload throws in them): every call fails fast', async () => {
+    const output = await runProgram('cannot-start.js', {
+      execArgv: ['--import', pathToFileURL(programPath('preload-throws.js')).href],
+    });
+    const { calls, warnings } = JSON.parse(output);
+    const failure = {
+      name: 'WorkerInitError',
+      code: 'ERR_SELFSAME_WORKER_INIT',
+      message: `The pool's worker threads cannot start (this preload refuses worker threads), so it cannot run \`add\` (${TASKS}); every call fails the same way. Check what each thread inherits: the pool's \`resourceLimits\` and the process's \`execArgv\` (\`--import\`, \`--require\`)`,
+      cause: 'this preload refuses worker threads',
+    };
+    expect(calls).toEqual([failure, failure, failure, failure]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('a Pool made while a worker imports a task module (no isMainModule guard): UnguardedModuleError', async () => {
+    const lines = (await runProgram('unguarded-main.js'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toContainEqual({
+      name: 'UnguardedModuleError',
+      code: 'ERR_SELFSAME_UNGUARDED_MODULE',
+      message:
+        'Cannot start a Pool while a worker thread of another pool imports `./test/fixtures/pool/programs/unguarded-main.js`: that module starts work when it is imported, so every worker would start it again. Guard the work: `if (isMainModule(import.meta)) main();`',
+    });
+    // main() began in the main thread and in each worker that imported the script, but no
+    // worker got as far as starting a pool of its own (each would have printed results).
+    expect(lines.filter((line) => 'mainRanIn' in line).length).toBeLessThanOrEqual(3);
+    expect(lines.filter((line) => 'results' in line)).toEqual([]);
+  });
+
+  it('a function outside the default root (a script started elsewhere): the refusal suggests `root`', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'selfsame-cwd-'));
+    try {
+      const output = await runProgram('other-directory.js', { cwd });
+      const real = realpathSync(cwd);
+      expect(JSON.parse(output)).toEqual({
+        name: 'NotReferenceableError',
+        code: 'ERR_SELFSAME_NOT_REFERENCEABLE',
+        message: `Can't serialize add: its module \`${pathToFileURL(fileURLToPath(new URL('tasks.js', fixtures))).href}\` lies neither under the root \`${real}\` nor in a package listed in \`options.packages\`. The pool's \`root\` defaults to the working directory (\`${real}\`): pass the directory of your modules, for example \`new Pool({ root: import.meta.dirname })\``,
+      });
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   it('close(): running and queued tasks finish, then the workers stop', async () => {

@@ -9,28 +9,37 @@
  * running task when that is unknown), and a worker that saw one retires after answering, so that
  * the next task starts in a clean thread.
  *
+ * Work a task leaves scheduled (a timer, a file being written) runs: the worker's event loop
+ * turns between tasks (the pool starts piscina with `atomics: 'async'`), and before the worker
+ * stops, at `close()` or when it retires, it waits for that work, at most `closeTimeout`
+ * milliseconds, then reports what it drops.
+ *
  * @internal
  * @packageDocumentation
  */
 import { AsyncResource, executionAsyncId } from 'node:async_hooks';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { carry, describeUncloneable } from './envelope.js';
+import { whileImporting } from './import-guard.js';
 import {
-  type Carried,
+  type DispatchedTask,
+  DRAIN,
+  type DrainReport,
   type Failure,
   OUT_OF_BAND,
   type OutOfBandMessage,
-  type Task,
   type TaskMessage,
   type TaskReport,
   type TaskResponse,
+  type WorkerRequest,
   type WorkerSetup,
 } from './protocol.js';
-import { fromReference, type ReferenceOptions } from './reference.js';
+import { type FunctionReference, fromReference, type ReferenceOptions } from './reference.js';
 
 type Callable = (...args: unknown[]) => unknown;
 
 const setup = workerData as WorkerSetup;
+const { stdout, stderr } = process;
 const policy: ReferenceOptions = {
   ...(setup.policy.root === undefined ? {} : { root: setup.policy.root }),
   ...(setup.policy.packages === undefined ? {} : { packages: setup.policy.packages }),
@@ -46,10 +55,19 @@ let taskStart = 0;
 let running: { readonly fail: (failure: Failure) => void } | undefined;
 let retiring = false;
 let completed = 0;
-const late: Carried[] = [];
+/**
+ * The resources open once the initializer has run (piscina's two message ports, and whatever
+ * the initializer and the task modules keep open on purpose, such as a connection): the work
+ * tasks left behind is what is open beyond these.
+ */
+let baseline: Map<string, number> | undefined;
+
+/** Errors already reported as a task's own failure, which must not be reported again as faults. */
+const reported = new WeakSet<object>();
 
 process.on('uncaughtException', (error) => onFault(error, executionAsyncId()));
 process.on('unhandledRejection', (reason) => onFault(reason, executionAsyncId()));
+post({ [OUT_OF_BAND]: 'started', threadId });
 
 // Started at load, awaited by the first task: the initializer runs once per worker, before any
 // task, as with Python's `Pool(initializer=...)`.
@@ -65,12 +83,16 @@ const initialized: Promise<void> = initialize().then((failure) => {
  * A task whose function is already resolved and returns plain values completes synchronously,
  * without a single promise: the common case of a `map` over small items.
  *
- * @param task - the reference and the argument lists
+ * @param message - a task (its reference and argument lists), or a drain request
  * @returns the values of the completed items and any failure, as data
  */
-export default function dispatch(message: TaskMessage): TaskResponse | Promise<TaskResponse> {
+export default function dispatch(
+  message: WorkerRequest,
+): TaskResponse | DrainReport | Promise<TaskResponse | DrainReport> {
+  if (message[0] === DRAIN) return drain(message[1]);
+  const [id, ref, items] = message as TaskMessage;
   taskStart = nextAsyncId();
-  const task: Task = { id: message[0], ref: message[1], items: message[2] };
+  const task: DispatchedTask = { id, ref, items };
   const fn = initDone && initFailure === undefined ? resolved.get(task.ref) : undefined;
   const response = fn === undefined ? prepare(task) : runItems(task, fn, 0, []);
   return response instanceof Promise
@@ -78,26 +100,33 @@ export default function dispatch(message: TaskMessage): TaskResponse | Promise<T
     : finish(task, response);
 }
 
-function finish(task: Task, response: TaskResponse): TaskResponse | Promise<TaskResponse> {
+function finish(
+  task: DispatchedTask,
+  response: TaskResponse,
+): TaskResponse | Promise<TaskResponse> {
   completed += 1;
   if (retiring || (setup.maxTasksPerWorker > 0 && completed >= setup.maxTasksPerWorker)) {
     return retire(task.id, response);
+  }
+  // What the task printed reaches the main thread before its answer does (piscina does this
+  // itself only in its blocking `atomics: 'sync'` mode).
+  if (stdout.writableLength > 0 || stderr.writableLength > 0) {
+    return flushOutput().then(() => response);
   }
   return response;
 }
 
 /** The slow path of a task: waits for the initializer and resolves the function first. */
-async function prepare(task: Task): Promise<TaskResponse> {
+async function prepare(task: DispatchedTask): Promise<TaskResponse> {
   await initialized;
+  baseline ??= countResources();
   if (initFailure !== undefined) return { values: [], failure: initFailure };
   const key = task.ref;
   let fn = resolved.get(key);
   if (fn === undefined) {
     let pending = resolving.get(key);
     if (pending === undefined) {
-      pending = Promise.resolve(key).then((text) =>
-        fromReference<Callable>(JSON.parse(text), policy),
-      );
+      pending = resolve(key);
       resolving.set(key, pending);
     }
     try {
@@ -110,9 +139,29 @@ async function prepare(task: Task): Promise<TaskResponse> {
   return runItems(task, fn, 0, []);
 }
 
+/**
+ * Resolves a reference given as JSON text, with its module marked as being imported (see
+ * `import-guard.ts`). A pool refused while the module loaded is the failure to report, whatever
+ * the import did next; what the module's own setup leaves open is the worker's, not a task's.
+ */
+async function resolve(text: string): Promise<Callable> {
+  const ref = JSON.parse(text) as FunctionReference;
+  const before = countResources();
+  const { mark, loaded } = await whileImporting(ref.module, () =>
+    fromReference<Callable>(ref, policy),
+  );
+  if (baseline !== undefined) addOpened(baseline, before, countResources());
+  if (mark.refused !== undefined) {
+    reported.add(mark.refused);
+    throw mark.refused;
+  }
+  if (loaded.status === 'rejected') throw loaded.reason;
+  return loaded.value;
+}
+
 /** Runs items from `start` on, synchronously until one returns a promise. */
 function runItems(
-  task: Task,
+  task: DispatchedTask,
   fn: Callable,
   start: number,
   values: unknown[],
@@ -132,7 +181,7 @@ function runItems(
 
 /** Awaits one item's promise, unless a fault raised meanwhile fails the task first. */
 async function awaitItem(
-  task: Task,
+  task: DispatchedTask,
   fn: Callable,
   index: number,
   values: unknown[],
@@ -163,13 +212,13 @@ function complete(values: unknown[]): TaskResponse {
   if (uncloneable !== undefined) {
     return { values: values.slice(0, uncloneable.index), failure: uncloneable };
   }
-  return late.length > 0 ? { values, late: late.splice(0) } : values;
+  return values;
 }
 
 async function initialize(): Promise<Failure | undefined> {
   if (setup.initializer === undefined) return undefined;
   try {
-    const initializer = await fromReference<Callable>(JSON.parse(setup.initializer), policy);
+    const initializer = await resolve(setup.initializer);
     await Reflect.apply(initializer, undefined, setup.initargs);
     return undefined;
   } catch (error) {
@@ -183,16 +232,17 @@ async function initialize(): Promise<Failure | undefined> {
  * An uncaught error belongs to the task that created the timer, I/O request or other resource
  * whose callback raised it. Async ids only grow, so a callback whose id precedes the running
  * task's first id was set up by an earlier task: that error is not blamed on the running task,
- * it is reported with the next response and the worker retires. Promise callbacks carry no id
- * (Node tracks them only with async hooks on, which would slow every task), so an unhandled
- * rejection is blamed on the running task, if any.
+ * it is reported at once as a late error and the worker retires after its current task. Promise
+ * callbacks carry no id (Node tracks them only with async hooks on, which would slow every
+ * task), so an unhandled rejection is blamed on the running task, if any.
  */
 function onFault(error: unknown, origin: number): void {
+  if (typeof error === 'object' && error !== null && reported.has(error)) return;
   retiring = true;
   if (running !== undefined && (origin === 0 || origin >= taskStart)) {
     running.fail({ kind: 'async', index: 0, thrown: carry(error) });
   } else {
-    late.push(carry(error));
+    post({ [OUT_OF_BAND]: 'late', thrown: carry(error) });
   }
 }
 
@@ -201,25 +251,82 @@ function nextAsyncId(): number {
   return new AsyncResource('selfsame.pool.mark').asyncId();
 }
 
+function countResources(): Map<string, number> {
+  const counts = new Map<string, number>();
+  // Node's names of what keeps the event loop alive: unref'd timers and handles are not listed.
+  for (const kind of process.getActiveResourcesInfo())
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return counts;
+}
+
+function addOpened(
+  into: Map<string, number>,
+  before: Map<string, number>,
+  after: Map<string, number>,
+): void {
+  for (const [kind, count] of after) {
+    const opened = count - (before.get(kind) ?? 0);
+    if (opened > 0) into.set(kind, (into.get(kind) ?? 0) + opened);
+  }
+}
+
+/** The resources open beyond the baseline, one name per resource. */
+function pendingWork(): string[] {
+  const pending: string[] = [];
+  for (const [kind, count] of countResources()) {
+    for (let extra = count - (baseline?.get(kind) ?? 0); extra > 0; extra--) pending.push(kind);
+  }
+  return pending;
+}
+
+/**
+ * Lets the event loop run until the work tasks left behind is done or `within` milliseconds
+ * have passed, and returns what is still pending.
+ */
+async function settle(within: number): Promise<string[]> {
+  const deadline = performance.now() + within;
+  let pending = pendingWork();
+  while (pending.length > 0 && performance.now() < deadline) {
+    // Unref'd, so the poll itself never counts as pending work.
+    await new Promise((wake) => setTimeout(wake, 5).unref());
+    pending = pendingWork();
+  }
+  return pending;
+}
+
+/** The answer to `close()`'s drain request: the initializer finished, pending work ran. */
+async function drain(within: number): Promise<DrainReport> {
+  await initialized;
+  baseline ??= countResources();
+  return { pending: await settle(within) };
+}
+
 /**
  * Retires this worker without letting piscina hand it another task: the response goes out on
- * `parentPort` (Node delivers it before the worker's `exit` event), then the thread exits, and
- * piscina starts a fresh one.
+ * `parentPort` at once, the work the worker's tasks left scheduled gets `closeTimeout` to run,
+ * then the thread exits (Node delivers the messages before the worker's `exit` event), and
+ * piscina starts a fresh one. After a fault the thread exits at once, dropping that work with
+ * it: it is not trusted any more, and the failed task's error already says it was replaced.
  */
 async function retire(id: number, response: TaskResponse): Promise<never> {
   const report: TaskReport = Array.isArray(response) ? { values: response } : response;
-  const message: OutOfBandMessage = {
-    [OUT_OF_BAND]: id,
-    response: late.length > 0 ? { ...report, late: [...(report.late ?? []), ...late] } : report,
-  };
-  await flush(process.stdout);
-  await flush(process.stderr);
-  parentPort?.postMessage(message);
+  post({ [OUT_OF_BAND]: 'answer', id, response: report });
+  if (!retiring) {
+    const pending = await settle(setup.closeTimeout);
+    if (pending.length > 0) post({ [OUT_OF_BAND]: 'dropped', pending });
+  }
+  await flushOutput();
   process.exit(0);
 }
 
-function flush(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((done) => stream.write('', () => done()));
+function post(message: OutOfBandMessage): void {
+  parentPort?.postMessage(message);
+}
+
+async function flushOutput(): Promise<void> {
+  for (const stream of [stdout, stderr]) {
+    await new Promise<void>((done) => stream.write('', () => done()));
+  }
 }
 
 /** The first item whose value structured clone refuses, so the pool can name it. */

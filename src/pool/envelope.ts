@@ -7,6 +7,7 @@
  * @internal
  * @packageDocumentation
  */
+import { types } from 'node:util';
 import * as coreErrors from '../errors.js';
 import { describeValue } from '../internal/describe.js';
 import { ownConstructor } from '../internal/own-data.js';
@@ -36,13 +37,16 @@ const MAX_DEPTH = 8;
 const OWN_FIELDS = new Set(['name', 'message', 'stack', 'cause', 'errors']);
 
 /**
- * Takes a thrown value apart into data that structured clone keeps whole.
- * A cause chain deeper than eight errors, or circular, ends in a description.
+ * Takes a thrown value apart into data that structured clone keeps whole. It never throws: a
+ * getter that throws while being read (`cause`, `message`) is replaced by a description of its
+ * failure, and the rest of the error still travels. A cause chain deeper than eight errors, or
+ * circular, ends in a description.
  */
 export function carry(thrown: unknown, depth = 0, seen: Set<object> = new Set()): Carried {
   if (!isError(thrown)) return { value: cloneableOrDescribed(thrown) };
+  const name = readText(thrown, 'name');
   if (seen.has(thrown) || depth >= MAX_DEPTH) {
-    return { value: `[${seen.has(thrown) ? 'circular' : 'deeper'} cause: ${thrown.name}]` };
+    return { value: `[${seen.has(thrown) ? 'circular' : 'deeper'} cause: ${name}]` };
   }
   seen.add(thrown);
   const className = classNameOf(thrown);
@@ -53,21 +57,53 @@ export function carry(thrown: unknown, depth = 0, seen: Set<object> = new Set())
     const descriptor = Object.getOwnPropertyDescriptor(thrown, key);
     if (descriptor && 'value' in descriptor) props[key] = cloneableOrDescribed(descriptor.value);
   }
+  const stack = attempt(() => thrown.stack);
   const envelope: {
     -readonly [K in keyof ErrorEnvelope]: ErrorEnvelope[K];
   } = {
-    name: String(thrown.name),
+    name,
     className,
     known: known !== undefined && Object.getPrototypeOf(thrown) === known.prototype,
-    message: String(thrown.message),
-    stack: typeof thrown.stack === 'string' ? thrown.stack : undefined,
+    message: readText(thrown, 'message'),
+    stack: 'value' in stack && typeof stack.value === 'string' ? stack.value : undefined,
     props,
   };
-  if (Object.hasOwn(thrown, 'cause')) envelope.cause = carry(thrown.cause, depth + 1, seen);
-  if (thrown instanceof AggregateError && Array.isArray(thrown.errors)) {
-    envelope.errors = thrown.errors.map((inner: unknown) => carry(inner, depth + 1, seen));
+  if (Object.hasOwn(thrown, 'cause')) {
+    const cause = attempt(() => thrown.cause);
+    envelope.cause =
+      'value' in cause
+        ? carry(cause.value, depth + 1, seen)
+        : { value: `[reading \`cause\` threw ${describeThrown(cause.error)}]` };
+  }
+  const errors = attempt(() => (thrown instanceof AggregateError ? thrown.errors : undefined));
+  if ('value' in errors && Array.isArray(errors.value)) {
+    envelope.errors = errors.value.map((inner: unknown) => carry(inner, depth + 1, seen));
   }
   return { error: envelope };
+}
+
+/** Runs a read that may throw (a getter), returning its value or what it threw. */
+function attempt<T>(read: () => T): { value: T } | { error: unknown } {
+  try {
+    return { value: read() };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** An error's `name` or `message` as text, or a description of why it could not be read. */
+function readText(error: Error, key: 'name' | 'message'): string {
+  const read = attempt(() => String(error[key]));
+  return 'value' in read ? read.value : `[reading \`${key}\` threw ${describeThrown(read.error)}]`;
+}
+
+/** What a failed read threw, for a description: "TypeError: no cause here". */
+function describeThrown(thrown: unknown): string {
+  if (isError(thrown)) {
+    const text = attempt(() => `${String(thrown.name)}: ${String(thrown.message)}`);
+    if ('value' in text) return text.value;
+  }
+  return describeKind(thrown);
 }
 
 /** Puts a carried value back together: an envelope becomes an `Error` of the same class. */
@@ -167,8 +203,13 @@ function hide(target: object, key: string, value: unknown): void {
   });
 }
 
+/**
+ * A real error: an `Error` instance of this realm, or a native error of another (a `vm`
+ * context). `Object.prototype.toString` is not asked: any object can claim to be an error with
+ * `Symbol.toStringTag`, and would then come back as an `Error` named after its class.
+ */
 function isError(value: unknown): value is Error & { cause?: unknown } {
-  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
+  return value instanceof Error || types.isNativeError(value);
 }
 
 function classNameOf(error: Error): string {

@@ -131,8 +131,10 @@ export class UncloneableError extends SelfsameError {
 }
 
 /**
- * The pool's `initializer` failed in a worker (it threw, or its reference did not resolve), so
- * the worker cannot run tasks. Every task sent to that worker fails fast with this error.
+ * A worker cannot run tasks: the pool's `initializer` failed in it (it threw, or its reference
+ * did not resolve), and every task sent to that worker fails fast with this error; or the
+ * pool's worker threads cannot start at all (a `--import` preload that throws in a worker,
+ * `resourceLimits` too small to boot), and every queued and later call fails at once with it.
  *
  * @example
  * ```ts
@@ -143,5 +145,46 @@ export class WorkerInitError extends SelfsameError {
   /** @param message - the full message @param options - `cause`: what the initializer threw */
   constructor(message: string, options?: ErrorOptions) {
     super('ERR_SELFSAME_WORKER_INIT', message, options);
+  }
+}
+
+/**
+ * A `Pool` was constructed in a worker thread of another pool while that worker was importing
+ * the module of a task's function: the module starts work when it is imported (a script that
+ * calls `main()` without `if (isMainModule(import.meta))`), which every worker would repeat.
+ * The task whose import it was rejects with this error.
+ *
+ * @example
+ * ```ts
+ * // main.ts, imported by each worker to find `countLorem`:
+ * if (isMainModule(import.meta)) main(); // without the guard: UnguardedModuleError
+ * ```
+ */
+export class UnguardedModuleError extends SelfsameError {
+  /** @param message - the full message */
+  constructor(message: string) {
+    super('ERR_SELFSAME_UNGUARDED_MODULE', message);
+  }
+}
+
+/**
+ * Emitted as a process warning (never thrown) when a worker thread stopped with work its tasks
+ * had left scheduled still pending (a timer, a file being written): at `close()` after
+ * `closeTimeout`, or when a worker retires. `pending` lists Node's names for what was open.
+ *
+ * @example
+ * ```ts
+ * process.on('warning', (warning) => {
+ *   if (warning instanceof WorkDroppedError) console.error(warning.pending); // ['Timeout']
+ * });
+ * ```
+ */
+export class WorkDroppedError extends SelfsameError {
+  /** Node's names of the resources still open, one per resource (`Timeout`, `FSReqCallback`). */
+  readonly pending: readonly string[];
+  /** @param message - the full message @param pending - what was still open */
+  constructor(message: string, pending: readonly string[]) {
+    super('ERR_SELFSAME_WORK_DROPPED', message);
+    this.pending = pending;
   }
 }

@@ -10,6 +10,8 @@ export {
   TaskFailedError,
   TaskTimeoutError,
   UncloneableError,
+  UnguardedModuleError,
+  WorkDroppedError,
   WorkerExitError,
   WorkerInitError,
   WorkerOutOfMemoryError,

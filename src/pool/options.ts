@@ -33,7 +33,17 @@ export interface PoolOptions {
    * long. On expiry the worker is stopped and replaced. Default: no limit.
    */
   readonly timeout?: number;
-  /** Passed to `toReference` and `fromReference`: the directory modules may be resolved under. */
+  /**
+   * How long, in milliseconds, a worker that stops at `close()` or retires (`maxTasksPerWorker`)
+   * lets the work its tasks left scheduled (timers, I/O) run before it is stopped anyway; what
+   * is still pending then is reported as a `WorkDroppedError` warning. Default `10_000`.
+   */
+  readonly closeTimeout?: number;
+  /**
+   * Passed to `toReference` and `fromReference`: the directory modules may be resolved under.
+   * Default: the working directory when the pool is made; a script that may be started from
+   * another directory passes its own, `import.meta.dirname`.
+   */
   readonly root?: string | URL;
   /** Passed to `toReference` and `fromReference`: the packages functions may come from. */
   readonly packages?: readonly string[];
@@ -84,6 +94,7 @@ export interface ResolvedPoolOptions {
   readonly initargs: readonly unknown[];
   readonly maxTasksPerWorker: number;
   readonly timeout: number | undefined;
+  readonly closeTimeout: number;
   readonly root: string | undefined;
   readonly packages: readonly string[] | undefined;
   readonly key: string | Uint8Array | undefined;
@@ -96,6 +107,7 @@ const POOL_KEYS = [
   'initargs',
   'maxTasksPerWorker',
   'timeout',
+  'closeTimeout',
   'root',
   'packages',
   'key',
@@ -109,7 +121,17 @@ export function resolvePoolOptions(options: unknown): ResolvedPoolOptions {
   checkOptions(options, 'options');
   const given = options ?? {};
   checkKnownKeys(given, 'options', POOL_KEYS);
-  const { size, initializer, initargs, maxTasksPerWorker, timeout, root, packages, key } = given;
+  const {
+    size,
+    initializer,
+    initargs,
+    maxTasksPerWorker,
+    timeout,
+    closeTimeout,
+    root,
+    packages,
+    key,
+  } = given;
   if (initializer !== undefined) checkFunction(initializer, 'options.initializer');
   if (initargs !== undefined && !Array.isArray(initargs)) {
     throw new TypeError(
@@ -144,7 +166,12 @@ export function resolvePoolOptions(options: unknown): ResolvedPoolOptions {
       maxTasksPerWorker === undefined
         ? 0
         : checkInteger(maxTasksPerWorker, 'options.maxTasksPerWorker', 1),
-    timeout: timeout === undefined ? undefined : checkTimeout(timeout),
+    timeout:
+      timeout === undefined ? undefined : checkMilliseconds(timeout, 'options.timeout', false),
+    closeTimeout:
+      closeTimeout === undefined
+        ? DEFAULT_CLOSE_TIMEOUT
+        : checkMilliseconds(closeTimeout, 'options.closeTimeout', true),
     root: root === undefined ? undefined : String(root instanceof URL ? root.href : root),
     packages: packages as string[] | undefined,
     key: key as string | Uint8Array | undefined,
@@ -194,11 +221,15 @@ function checkInteger(value: unknown, argument: string, minimum: number): number
   return value;
 }
 
-function checkTimeout(value: unknown): number {
+/** How long a stopping worker lets its tasks' leftover work run, by default. */
+const DEFAULT_CLOSE_TIMEOUT = 10_000;
+
+function checkMilliseconds(value: unknown, argument: string, zero: boolean): number {
   // setTimeout's own ceiling: a longer delay would fire at once.
   const maximum = 2 ** 31 - 1;
-  if (typeof value !== 'number' || !(value > 0 && value <= maximum)) {
-    const message = `Expected \`options.timeout\` to be a number of milliseconds above 0 and at most ${maximum}, got ${describeValue(value)}`;
+  const low = zero ? 'from 0' : 'above 0';
+  if (typeof value !== 'number' || !((zero ? value >= 0 : value > 0) && value <= maximum)) {
+    const message = `Expected \`${argument}\` to be a number of milliseconds ${low} and at most ${maximum}, got ${describeValue(value)}`;
     throw typeof value === 'number' ? new RangeError(message) : new TypeError(message);
   }
   return value;

@@ -14,6 +14,7 @@ import {
   TaskFailedError,
   TaskTimeoutError,
   UncloneableError,
+  WorkDroppedError,
   WorkerExitError,
   WorkerInitError,
   WorkerOutOfMemoryError,
@@ -36,7 +37,8 @@ export interface TaskFacts {
   /** The position of the task's first item in the caller's input. */
   readonly offset: number;
   readonly signal: AbortSignal | undefined;
-  readonly timeoutSignal: AbortSignal | undefined;
+  /** Whether the pool's `timeout` stopped the task. */
+  readonly timedOut: boolean;
   readonly timeout: number;
   readonly terminating: boolean;
 }
@@ -87,14 +89,31 @@ export function fromResponse(response: TaskReport, facts: TaskFacts): Outcome {
   }
 }
 
-/** The late errors a response reports, as warnings that name what raised them. */
-export function lateWarnings(late: readonly Carried[]): TaskFailedError[] {
-  return late.map(
-    (carried) =>
-      new TaskFailedError(
-        'A task raised an uncaught exception or unhandled rejection after it had returned; it was not blamed on another task, and its worker thread was replaced',
-        { cause: restore(carried) },
-      ),
+/** A late error a worker reported, as a warning that says what raised it. */
+export function lateWarning(carried: Carried): TaskFailedError {
+  return new TaskFailedError(
+    'A task raised an uncaught exception or unhandled rejection after it had returned; it was not blamed on another task, and its worker thread is replaced after its current task',
+    { cause: restore(carried) },
+  );
+}
+
+/** Why a task cannot run: a worker thread of the pool failed before its dispatcher loaded. */
+export function cannotStart(failure: unknown, label: string): WorkerInitError {
+  const why = failure instanceof Error ? failure.message : describeValue(failure);
+  return new WorkerInitError(
+    `The pool's worker threads cannot start (${why}), so it cannot run ${label}; every call fails the same way. Check what each thread inherits: the pool's \`resourceLimits\` and the process's \`execArgv\` (\`--import\`, \`--require\`)`,
+    { cause: failure },
+  );
+}
+
+/** What a worker stopped without running, as a warning; `when` says which stop it was. */
+export function droppedWarning(pending: readonly string[], when: string): WorkDroppedError {
+  const counts = new Map<string, number>();
+  for (const kind of pending) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  const listed = [...counts].map(([kind, count]) => `${count} ${kind}`).join(', ');
+  return new WorkDroppedError(
+    `${when}, with work its tasks had left scheduled still pending (${listed}): that work was dropped. Await it inside the task, or give the pool a longer \`closeTimeout\``,
+    pending,
   );
 }
 
@@ -110,7 +129,7 @@ export function fromRejection(error: unknown, facts: TaskFacts): Error {
     if (facts.signal?.aborted) {
       return new TaskAbortedError(`${label} was aborted`, { cause: facts.signal.reason });
     }
-    if (facts.timeoutSignal?.aborted) {
+    if (facts.timedOut) {
       return new TaskTimeoutError(
         `${label} ran longer than its timeout of ${facts.timeout} ms; its worker thread was stopped and replaced`,
         facts.timeout,
@@ -119,7 +138,7 @@ export function fromRejection(error: unknown, facts: TaskFacts): Error {
   }
   if (error instanceof Error && error.name === 'DataCloneError') {
     return new UncloneableError(
-      `Cannot send the arguments of ${label} to a worker thread: ${describeArguments(facts.items, facts.offset)} cannot be structured-cloned`,
+      `Cannot send the arguments of ${label} to a worker thread: ${describeArguments(facts.items, facts.offset) ?? 'an argument'} cannot be structured-cloned`,
       cause,
     );
   }
@@ -138,11 +157,26 @@ export function fromRejection(error: unknown, facts: TaskFacts): Error {
       cause,
     );
   }
+  // Structured clone runs an argument's getters: one that throws fails the send with its own
+  // error, not a DataCloneError. Only when cloning the arguments fails here too is it that.
+  const argument = describeArguments(facts.items, facts.offset);
+  if (argument !== undefined) {
+    return new UncloneableError(
+      `Cannot send the arguments of ${label} to a worker thread: ${argument} cannot be structured-cloned`,
+      cause,
+    );
+  }
   return new TaskFailedError(`The worker thread running ${label} failed`, cause);
 }
 
-/** Names the first argument that structured clone refuses: "argument 1 of item 3 (a function `f`)". */
-function describeArguments(items: readonly (readonly unknown[])[], offset: number): string {
+/**
+ * Names the first argument that structured clone refuses: "argument 1 of item 3 (a function
+ * `f`)", or `undefined` when every argument clones.
+ */
+function describeArguments(
+  items: readonly (readonly unknown[])[],
+  offset: number,
+): string | undefined {
   for (const [item, args] of items.entries()) {
     for (const [position, value] of args.entries()) {
       try {
@@ -154,5 +188,5 @@ function describeArguments(items: readonly (readonly unknown[])[], offset: numbe
       }
     }
   }
-  return 'an argument';
+  return undefined;
 }

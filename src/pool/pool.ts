@@ -4,9 +4,12 @@
  *
  * @packageDocumentation
  */
+
+import { NotReferenceableError } from '../errors.js';
 import { checkFunction } from '../internal/check.js';
 import { describeValue } from '../internal/describe.js';
 import { PoolClosedError } from './errors.js';
+import { refuseWhileImporting } from './import-guard.js';
 import { checkSource, readItems, type Source } from './input.js';
 import { autoChunksize, collect, inCompletionOrder, inOrder, type Job } from './job.js';
 import {
@@ -21,7 +24,7 @@ import {
 import type { Outcome } from './outcome.js';
 import type { WorkerSetup } from './protocol.js';
 import { type FunctionReference, type ReferenceOptions, toReference } from './reference.js';
-import { type Sendable, type Task, TaskRunner } from './runner.js';
+import { type RunnerTask, type Sendable, TaskRunner } from './runner.js';
 
 /**
  * A pool of worker threads running functions that travel by reference, like Python's
@@ -61,13 +64,16 @@ export class Pool {
    * Starts `size` worker threads.
    *
    * @param options - see {@link PoolOptions}; every option is optional
-   * @throws TypeError or RangeError when an option is malformed, naming it and what was received
+   * @throws TypeError or RangeError when an option is malformed, naming it and what was received;
+   *   {@link UnguardedModuleError} when constructed in a worker thread of another pool while that
+   *   worker imports a task's module (the module lacks its `if (isMainModule(import.meta))` guard)
    * @example
    * ```ts
    * const pool = new Pool({ size: 2, initializer: setUp, initargs: ['verbose'], timeout: 5_000 });
    * ```
    */
   constructor(options?: PoolOptions) {
+    refuseWhileImporting();
     this.#options = resolvePoolOptions(options);
     this.size = this.#options.size;
     const { root, packages, key } = this.#options;
@@ -220,9 +226,13 @@ export class Pool {
 
   /**
    * Refuses new work, lets everything already submitted finish, then stops the workers
-   * (Python's `close()` followed by `join()`).
+   * (Python's `close()` followed by `join()`). Before a worker stops, its initializer finishes
+   * and the work its tasks left scheduled (timers, I/O) gets `closeTimeout` milliseconds to run;
+   * what is still pending then is dropped and reported as a {@link WorkDroppedError} warning.
+   * So `close()` takes as long as the submitted work, plus at most `closeTimeout` and one second,
+   * plus the time Node takes to stop the threads.
    *
-   * @returns a promise that resolves once every worker has stopped
+   * @returns a promise that resolves once every worker thread has exited
    * @throws nothing: the failures of submitted work are reported to their own callers
    * @example
    * ```ts
@@ -234,15 +244,20 @@ export class Pool {
     if (this.#state === 'open') this.#state = 'closing';
     this.#closing ??= this.#whenIdle().then(async () => {
       this.#state = 'closed';
-      await this.#runner?.close();
+      // The workers may still be starting (the initializer's reference is being made): they
+      // are stopped once started, never left running.
+      const runner = await this.#engine.catch(() => undefined);
+      await runner?.close(this.#options.closeTimeout);
     });
     return this.#closing;
   }
 
   /**
-   * Stops the workers now: queued and running work rejects with {@link PoolClosedError}.
+   * Stops the workers now: queued and running work rejects with {@link PoolClosedError}, and
+   * whatever the tasks left scheduled is dropped. Node stops a thread's JavaScript at once, even
+   * in an endless loop, so this takes about as long as starting a thread.
    *
-   * @returns a promise that resolves once every worker has stopped
+   * @returns a promise that resolves once every worker thread has exited
    * @throws nothing
    * @example
    * ```ts
@@ -270,8 +285,15 @@ export class Pool {
   }
 
   async #start(): Promise<TaskRunner> {
-    const { initializer, initargs, maxTasksPerWorker, size, timeout, resourceLimits } =
-      this.#options;
+    const {
+      initializer,
+      initargs,
+      maxTasksPerWorker,
+      size,
+      timeout,
+      resourceLimits,
+      closeTimeout,
+    } = this.#options;
     const initializerRef =
       initializer === undefined ? undefined : await this.#reference(initializer);
     this.#runner = new TaskRunner({
@@ -284,6 +306,7 @@ export class Pool {
         initializer: initializerRef?.wire,
         initargs,
         maxTasksPerWorker,
+        closeTimeout,
       },
       onSettle: () => this.#checkIdle(),
     });
@@ -293,10 +316,12 @@ export class Pool {
   #reference(fn: Function): Promise<Sendable> {
     let found = this.#references.get(fn);
     if (found === undefined) {
-      found = toReference(fn, this.#policy).then((ref) => ({
-        wire: JSON.stringify(ref),
-        label: labelOf(ref),
-      }));
+      found = toReference(fn, this.#policy).then(
+        (ref) => ({ wire: JSON.stringify(ref), label: labelOf(ref) }),
+        (error: unknown) => {
+          throw this.#options.root === undefined ? suggestRoot(error, this.#policy) : error;
+        },
+      );
       this.#references.set(fn, found);
       found.then(
         (ref) => this.#known.set(fn, ref),
@@ -331,8 +356,12 @@ export class Pool {
       const size = chunksize ?? autoChunksize(list.length, this.size);
       const outcomes: Promise<Outcome>[] = [];
       const offsets: number[] = [];
-      const tasks: Task[] = [];
-      let done = 0;
+      const tasks: RunnerTask[] = [];
+      const cancel = (reason: unknown): void => {
+        for (const task of tasks) runner.cancel(task, reason);
+      };
+      const report =
+        onProgress === undefined ? undefined : progressReporter(onProgress, list.length, cancel);
       for (let offset = 0; offset < list.length; offset += size) {
         const { task, outcome } = runner.submit(
           ref,
@@ -342,25 +371,10 @@ export class Pool {
         );
         tasks.push(task);
         offsets.push(offset);
-        outcomes.push(
-          onProgress === undefined
-            ? outcome
-            : outcome.then((result) => {
-                done += result.values.length;
-                if (!('error' in result)) onProgress(done, list.length);
-                return result;
-              }),
-        );
+        outcomes.push(report === undefined ? outcome : outcome.then(report));
       }
       runner.pump();
-      return {
-        outcomes,
-        offsets,
-        total: list.length,
-        cancel: (reason) => {
-          for (const task of tasks) runner.cancel(task, reason);
-        },
-      };
+      return { outcomes, offsets, total: list.length, cancel };
     } finally {
       admitted();
       this.#preparing -= 1;
@@ -435,4 +449,47 @@ export class Pool {
 
 function labelOf(ref: FunctionReference): string {
   return `\`${ref.qualname}\` (${ref.module})`;
+}
+
+/**
+ * Calls `onProgress` after each task that succeeded. When it throws, its error becomes the
+ * outcome of that task (so the call rejects with it), the tasks not yet started are dropped,
+ * and it is never called again.
+ */
+function progressReporter(
+  onProgress: (done: number, total: number) => void,
+  total: number,
+  cancel: (reason: unknown) => void,
+): (result: Outcome) => Outcome {
+  let done = 0;
+  let failed = false;
+  return (result) => {
+    if (failed || 'error' in result) return result;
+    done += result.values.length;
+    try {
+      onProgress(done, total);
+      return result;
+    } catch (error) {
+      failed = true;
+      cancel(error);
+      return { values: result.values, error };
+    }
+  };
+}
+
+/**
+ * A function outside the default root is most often a script started from another directory
+ * (`cd /tmp && node ~/app/main.js`): the refusal then also says how to pin the root.
+ */
+function suggestRoot(error: unknown, policy: ReferenceOptions): unknown {
+  if (
+    !(error instanceof NotReferenceableError) ||
+    !error.message.includes('lies neither under the root')
+  ) {
+    return error;
+  }
+  return new NotReferenceableError(
+    `${error.message}. The pool's \`root\` defaults to the working directory (\`${String(policy.root)}\`): pass the directory of your modules, for example \`new Pool({ root: import.meta.dirname })\``,
+    { cause: error },
+  );
 }

@@ -2,11 +2,18 @@
  * The messages between a pool and its fixed dispatcher. Only data crosses: a function travels as
  * a {@link FunctionReference}, arguments and results by structured clone, errors as envelopes.
  *
+ * Two channels carry them: piscina's task channel (a {@link WorkerRequest} in, a
+ * {@link TaskResponse} or {@link DrainReport} back) and the worker's own `parentPort`, for what
+ * must reach the pool outside a task's answer (an {@link OutOfBandMessage}).
+ *
  * @internal
  * @packageDocumentation
  */
 /** The key that marks a dispatcher's out-of-band message on piscina's `message` event. */
-export const OUT_OF_BAND = 'selfsame.pool.response';
+export const OUT_OF_BAND = 'selfsame.pool.message';
+
+/** The first element of a drain request (a task's first element is its id, a number). */
+export const DRAIN = 'drain';
 
 /** The reference policy, in a form that survives structured clone (`root` as a string). */
 export interface WirePolicy {
@@ -22,6 +29,8 @@ export interface WorkerSetup {
   readonly initializer: string | undefined;
   readonly initargs: readonly unknown[];
   readonly maxTasksPerWorker: number;
+  /** How long a retiring worker lets the work its tasks left scheduled run, in milliseconds. */
+  readonly closeTimeout: number;
 }
 
 /**
@@ -35,8 +44,23 @@ export type TaskMessage = readonly [
   items: readonly (readonly unknown[])[],
 ];
 
+/**
+ * Sent to each worker by `close()` once every task is done: wait (at most `within`
+ * milliseconds) until the work the tasks left scheduled (timers, I/O) has run, then report.
+ */
+export type DrainMessage = readonly [kind: typeof DRAIN, within: number];
+
+/** What piscina carries to a worker. */
+export type WorkerRequest = TaskMessage | DrainMessage;
+
+/** The answer to a {@link DrainMessage}: the kinds of work still pending at the deadline. */
+export interface DrainReport {
+  /** Node's names for the resources still open beyond the worker's own (`Timeout`, `TCPWrap`...) */
+  readonly pending: readonly string[];
+}
+
 /** A task as the dispatcher handles it. */
-export interface Task {
+export interface DispatchedTask {
   readonly id: number;
   /** The reference as JSON text, which is also the worker's cache key as it stands. */
   readonly ref: string;
@@ -89,16 +113,22 @@ export interface Failure {
  */
 export type TaskResponse = unknown[] | TaskReport;
 
-/** The values of the items that completed, in order, then any failure and late errors. */
+/** The values of the items that completed, in order, then the failure that stopped the task. */
 export interface TaskReport {
   readonly values: unknown[];
   readonly failure?: Failure;
-  /** errors raised asynchronously by earlier tasks after they had returned */
-  readonly late?: readonly Carried[];
 }
 
-/** A response sent on the worker's `parentPort` just before the worker retires itself. */
-export interface OutOfBandMessage {
-  readonly [OUT_OF_BAND]: number;
-  readonly response: TaskResponse;
-}
+/**
+ * What a worker posts on its own `parentPort`, each kind marked by {@link OUT_OF_BAND}:
+ * - `started`: the dispatcher is loaded and its fault handlers are in place; a thread that fails
+ *   before saying so could not start at all.
+ * - `answer`: a task's response, sent just before the worker retires itself.
+ * - `late`: an error raised by work a task left behind, after the task had returned.
+ * - `dropped`: what a retiring worker still had pending when its `closeTimeout` ran out.
+ */
+export type OutOfBandMessage =
+  | { readonly [OUT_OF_BAND]: 'started'; readonly threadId: number }
+  | { readonly [OUT_OF_BAND]: 'answer'; readonly id: number; readonly response: TaskResponse }
+  | { readonly [OUT_OF_BAND]: 'late'; readonly thrown: Carried }
+  | { readonly [OUT_OF_BAND]: 'dropped'; readonly pending: readonly string[] };

@@ -3,23 +3,38 @@
  * queue in front of it, and the mapping of every answer or rejection to a task's outcome.
  *
  * The queue is the pool's, not piscina's: a task goes to piscina only when a worker is free, so
- * a task's timeout starts when it is handed to a worker and never counts time spent waiting.
+ * a task's timeout starts when it is handed to a worker and never counts time spent waiting. A
+ * task keeps its worker's slot until piscina's own promise for it settles, even when its answer
+ * came earlier (a retiring worker answers on its own port, then exits): so "no task running"
+ * also means "no worker still on its way out", which `close()` relies on.
  *
  * @internal
  * @packageDocumentation
  */
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import type { ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { PoolClosedError, UncloneableError } from './errors.js';
 import {
+  cannotStart,
+  droppedWarning,
   fromRejection,
   fromResponse,
-  lateWarnings,
+  lateWarning,
   type Outcome,
   type TaskFacts,
 } from './outcome.js';
-import { OUT_OF_BAND, type TaskMessage, type TaskResponse, type WorkerSetup } from './protocol.js';
+import {
+  DRAIN,
+  type DrainMessage,
+  type DrainReport,
+  OUT_OF_BAND,
+  type OutOfBandMessage,
+  type TaskMessage,
+  type TaskResponse,
+  type WorkerSetup,
+} from './protocol.js';
 
 /** A function ready to send: its reference as JSON text (one string clones fastest), its label. */
 export interface Sendable {
@@ -27,17 +42,22 @@ export interface Sendable {
   readonly label: string;
 }
 
-/** One task: some items of one call, sent to a worker together. */
-export interface Task {
+/** One task as the runner tracks it, from `submit()` until its worker slot is free again. */
+export interface RunnerTask {
   readonly id: number;
   readonly fn: Sendable;
   readonly items: readonly (readonly unknown[])[];
   readonly offset: number;
   readonly signal: AbortSignal | undefined;
   readonly resolve: (outcome: Outcome) => void;
+  /** Handed to piscina: from then on it holds a worker slot. */
   dispatched: boolean;
+  /** Its outcome has been delivered. */
   settled: boolean;
-  timeoutSignal?: AbortSignal;
+  /** Stops the task on its worker; made at dispatch when it has a signal or a timeout. */
+  controller?: AbortController;
+  timer?: ReturnType<typeof setTimeout>;
+  timedOut: boolean;
 }
 
 /** How a {@link TaskRunner} is set up. */
@@ -47,20 +67,38 @@ export interface RunnerOptions {
   readonly resourceLimits: ResourceLimits | undefined;
   readonly setup: WorkerSetup;
   readonly initializerLabel: string | undefined;
-  /** Called after every task settles, so the pool can tell when it is idle. */
+  /** Called after every task settles or frees its slot, so the pool can tell when it is idle. */
   readonly onSettle: () => void;
 }
 
 // setTimeout's ceiling: a longer timeout would fire at once.
 const MAX_TIMEOUT = 2 ** 31 - 1;
+/** How long `close()` waits beyond `closeTimeout` for a worker too busy to answer its drain. */
+const DRAIN_GRACE = 1000;
+
+/** The abort listener of one signal, shared by every task that uses it. */
+interface Watch {
+  readonly tasks: Set<RunnerTask>;
+  readonly listener: () => void;
+}
 
 /** Runs tasks on piscina, one per worker at a time, in the order they were queued. */
 export class TaskRunner {
   readonly #piscina: Piscina;
   readonly #options: RunnerOptions;
-  readonly #queue: Task[] = [];
-  readonly #running = new Map<number, Task>();
-  #terminating = false;
+  readonly #queue: RunnerTask[] = [];
+  /** Tasks holding a worker slot, until piscina's own promise for them settles. */
+  readonly #running = new Map<number, RunnerTask>();
+  /** One abort listener per signal, however many tasks share it (a map of 10,000 items). */
+  readonly #watches = new Map<AbortSignal, Watch>();
+  /** This pool's threads until they exit, and the ids of those whose dispatcher has started. */
+  readonly #exits = new Map<Worker, Promise<unknown>>();
+  readonly #started = new Set<number>();
+  /** Errors of threads that failed before their dispatcher started, and the first of them. */
+  readonly #startErrors = new WeakSet<object>();
+  #startFailure: { readonly error: unknown } | undefined;
+  #stopping: 'closing' | 'terminating' | undefined;
+  #stopped: Promise<void> | undefined;
   #nextId = 1;
 
   /** @throws {@link UncloneableError} when `initargs` cannot be sent to the workers */
@@ -69,11 +107,14 @@ export class TaskRunner {
     const { size, setup, resourceLimits } = options;
     try {
       this.#piscina = new Piscina({
-        filename: dispatcherFile(),
+        filename: fileURLToPath(new URL('./dispatcher-entry.cjs', import.meta.url)),
         minThreads: size,
         maxThreads: size,
         concurrentTasksPerWorker: 1,
         idleTimeout: Number.POSITIVE_INFINITY,
+        // piscina's default, 'sync', parks an idle worker in a blocking Atomics.wait(): the
+        // timers and I/O a task left behind would not run until the next task arrives.
+        atomics: 'async',
         workerData: setup,
         ...(resourceLimits === undefined ? {} : { resourceLimits }),
       });
@@ -86,15 +127,22 @@ export class TaskRunner {
       }
       throw error;
     }
+    watchThreads(this);
     this.#piscina.on('message', (message: unknown) => this.#onOutOfBand(message));
     // A worker failing with no task of its own (piscina's 'error' event) must not crash the
-    // process: it is reported as a warning, and piscina replaces the worker.
+    // process. A thread that could not start is reported to the calls instead (its own 'error'
+    // listener, which runs after piscina's, marks it first); once the pool is stopping, late
+    // messages of threads being stopped are piscina's bookkeeping (`Unexpected message from
+    // Worker`), not faults. Anything else is a warning, and piscina replaces the worker.
     this.#piscina.on('error', (error: unknown) => {
-      process.emitWarning(error instanceof Error ? error : new Error(String(error)));
+      queueMicrotask(() => {
+        if (this.#stopping !== undefined || this.#isStartError(error)) return;
+        process.emitWarning(error instanceof Error ? error : new Error(String(error)));
+      });
     });
   }
 
-  /** Whether no task is queued or running. */
+  /** Whether no task is queued or holds a worker. */
   get idle(): boolean {
     return this.#queue.length === 0 && this.#running.size === 0;
   }
@@ -105,12 +153,12 @@ export class TaskRunner {
     items: readonly (readonly unknown[])[],
     offset: number,
     signal: AbortSignal | undefined,
-  ): { task: Task; outcome: Promise<Outcome> } {
+  ): { task: RunnerTask; outcome: Promise<Outcome> } {
     let resolve!: (outcome: Outcome) => void;
     const outcome = new Promise<Outcome>((done) => {
       resolve = done;
     });
-    const task: Task = {
+    const task: RunnerTask = {
       id: this.#nextId++,
       fn,
       items,
@@ -119,131 +167,270 @@ export class TaskRunner {
       resolve,
       dispatched: false,
       settled: false,
+      timedOut: false,
     };
-    if (signal !== undefined) {
-      const onAbort = (): void => {
-        if (!task.dispatched) {
-          const aborted = Object.assign(new Error('aborted'), { name: 'AbortError' });
-          this.#settle(task, { values: [], error: fromRejection(aborted, this.#facts(task)) });
-        }
-      };
-      if (signal.aborted) onAbort();
-      else {
-        signal.addEventListener('abort', onAbort, { once: true });
-        void outcome.then(() => signal.removeEventListener('abort', onAbort));
-      }
+    if (signal?.aborted) this.#settle(task, { values: [], error: this.#aborted(task) });
+    else if (this.#startFailure !== undefined) this.#settle(task, this.#cannotStart(task));
+    else {
+      if (signal !== undefined) this.#watch(task, signal);
+      this.#queue.push(task);
     }
-    if (!task.settled) this.#queue.push(task);
     return { task, outcome };
   }
 
   /** Drops a task that has not started, settling it with `reason`. */
-  cancel(task: Task, reason: unknown): void {
+  cancel(task: RunnerTask, reason: unknown): void {
     if (!task.dispatched) this.#settle(task, { values: [], error: reason });
   }
 
   /** Hands queued tasks to piscina while a worker is free, so piscina's own queue stays empty. */
   pump(): void {
     while (this.#running.size < this.#options.size && this.#queue.length > 0) {
-      const task = this.#queue.shift() as Task;
+      const task = this.#queue.shift() as RunnerTask;
       if (task.settled) continue;
-      task.dispatched = true;
-      this.#running.set(task.id, task);
-      let signal = task.signal;
-      const { timeout } = this.#options;
-      if (timeout !== undefined) {
-        task.timeoutSignal = AbortSignal.timeout(
-          Math.min(timeout * task.items.length, MAX_TIMEOUT),
-        );
-        signal =
-          signal === undefined ? task.timeoutSignal : AbortSignal.any([signal, task.timeoutSignal]);
-      }
-      this.#piscina
-        .run(
-          [task.id, task.fn.wire, task.items] satisfies TaskMessage,
-          signal === undefined ? {} : { signal },
-        )
-        .then(
-          (response: TaskResponse) => this.#answer(task, response),
-          (error: unknown) =>
-            this.#settle(task, { values: [], error: fromRejection(error, this.#facts(task)) }),
-        );
+      if (this.#startFailure !== undefined) this.#settle(task, this.#cannotStart(task));
+      else this.#dispatch(task);
     }
   }
 
-  /** Lets running and queued tasks finish, then stops the workers. */
-  close(): Promise<void> {
-    return this.#piscina.close();
+  /**
+   * Stops the workers once the pool is idle: each first finishes its initializer and gets
+   * `within` milliseconds for the work its tasks left scheduled; what is still pending then is
+   * reported as a {@link WorkDroppedError} warning.
+   */
+  async close(within: number): Promise<void> {
+    this.#stopping ??= 'closing';
+    if (this.#startFailure === undefined && this.#stopping === 'closing') {
+      const drain: DrainMessage = [DRAIN, within];
+      const reports = this.#piscina.threads.map(() =>
+        this.#piscina.run(drain).then(
+          (report: DrainReport) => report.pending,
+          () => [], // a thread that failed or stopped has nothing left to run
+        ),
+      );
+      let backstop: ReturnType<typeof setTimeout> | undefined;
+      const busy = new Promise<'busy'>((resolve) => {
+        backstop = setTimeout(resolve, within + DRAIN_GRACE, 'busy');
+      });
+      const drained = await Promise.race([Promise.all(reports), busy]);
+      clearTimeout(backstop);
+      const pending = drained === 'busy' ? ['(a thread still running JavaScript)'] : drained.flat();
+      if (pending.length > 0) {
+        process.emitWarning(
+          droppedWarning(
+            pending,
+            `close() stopped the pool's worker threads after \`closeTimeout\` (${within} ms)`,
+          ),
+        );
+      }
+    }
+    await this.#stop();
   }
 
   /** Rejects queued and running tasks with {@link PoolClosedError} and stops the workers. */
   async terminate(): Promise<void> {
-    this.#terminating = true;
+    this.#stopping = 'terminating';
     for (const task of this.#queue.splice(0)) {
       this.#settle(task, {
         values: [],
         error: new PoolClosedError(`The pool was terminated before ${task.fn.label} started`),
       });
     }
-    await this.#piscina.destroy();
+    await this.#stop();
+  }
+
+  /** Called for every thread Node starts in this process; keeps track of this pool's own. */
+  adopt(worker: Worker): void {
+    if (this.#exits.has(worker) || !this.#piscina.threads.includes(worker)) return;
+    const { threadId } = worker;
+    worker.once('error', (error: unknown) => {
+      if (!this.#started.has(threadId)) this.#failToStart(error);
+    });
+    const exit = once(worker, 'exit').catch(() => undefined);
+    this.#exits.set(worker, exit);
+    void exit.then(() => {
+      this.#exits.delete(worker);
+      this.#started.delete(threadId);
+    });
+  }
+
+  /**
+   * Stops every thread, including those piscina already let go of that have not exited yet;
+   * once only, so that a terminate() during close() and the close() itself share it.
+   */
+  #stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      await this.#piscina.destroy();
+      await Promise.all(this.#exits.values());
+      unwatchThreads(this);
+    })();
+    return this.#stopped;
+  }
+
+  #dispatch(task: RunnerTask): void {
+    task.dispatched = true;
+    this.#running.set(task.id, task);
+    const { timeout } = this.#options;
+    if (task.signal !== undefined || timeout !== undefined) {
+      const controller = new AbortController();
+      task.controller = controller;
+      if (timeout !== undefined) {
+        task.timer = setTimeout(
+          () => {
+            task.timedOut = true;
+            controller.abort();
+          },
+          Math.min(timeout * task.items.length, MAX_TIMEOUT),
+        );
+        // Like AbortSignal.timeout(): the running task keeps the process alive, not its timer.
+        task.timer.unref();
+      }
+    }
+    const message: TaskMessage = [task.id, task.fn.wire, task.items];
+    this.#piscina
+      .run(message, task.controller === undefined ? {} : { signal: task.controller.signal })
+      .then(
+        (response: TaskResponse) => this.#free(task, () => this.#answer(task, response)),
+        (error: unknown) =>
+          this.#free(task, () => {
+            if (!task.settled) this.#settle(task, this.#rejected(task, error));
+          }),
+      );
+  }
+
+  /** piscina is done with a task: its slot is free for the next one. */
+  #free(task: RunnerTask, deliver: () => void): void {
+    clearTimeout(task.timer);
+    this.#running.delete(task.id);
+    deliver();
+    this.pump();
+    this.#options.onSettle();
+  }
+
+  #rejected(task: RunnerTask, error: unknown): Outcome {
+    if (this.#isStartError(error)) return this.#cannotStart(task);
+    return { values: [], error: fromRejection(error, this.#facts(task)) };
   }
 
   #onOutOfBand(message: unknown): void {
     if (typeof message !== 'object' || message === null || !(OUT_OF_BAND in message)) return;
-    const { [OUT_OF_BAND]: id, response } = message as {
-      [OUT_OF_BAND]: number;
-      response: TaskResponse;
-    };
-    const task = this.#running.get(id);
-    if (task !== undefined) this.#answer(task, response);
+    const received = message as OutOfBandMessage;
+    switch (received[OUT_OF_BAND]) {
+      case 'started':
+        this.#started.add(received.threadId);
+        return;
+      case 'answer': {
+        const task = this.#running.get(received.id);
+        if (task !== undefined) this.#answer(task, received.response);
+        return;
+      }
+      case 'late':
+        process.emitWarning(lateWarning(received.thrown));
+        return;
+      case 'dropped':
+        process.emitWarning(
+          droppedWarning(received.pending, 'A worker thread of the pool retired'),
+        );
+        return;
+    }
   }
 
-  #answer(task: Task, response: TaskResponse): void {
-    if (Array.isArray(response)) {
-      this.#settle(task, { values: response });
-      return;
+  #answer(task: RunnerTask, response: TaskResponse): void {
+    if (Array.isArray(response)) this.#settle(task, { values: response });
+    else {
+      this.#settle(
+        task,
+        response.failure === undefined ? response : fromResponse(response, this.#facts(task)),
+      );
     }
-    if (response.late !== undefined) {
-      for (const warning of lateWarnings(response.late)) process.emitWarning(warning);
-    }
-    this.#settle(
-      task,
-      response.failure === undefined ? response : fromResponse(response, this.#facts(task)),
-    );
   }
 
-  #settle(task: Task, outcome: Outcome): void {
+  #settle(task: RunnerTask, outcome: Outcome): void {
     if (task.settled) return;
     task.settled = true;
-    if (this.#running.delete(task.id)) this.pump();
+    if (task.signal !== undefined) this.#unwatch(task, task.signal);
     task.resolve(outcome);
     this.#options.onSettle();
   }
 
-  #facts(task: Task): TaskFacts {
+  #watch(task: RunnerTask, signal: AbortSignal): void {
+    let watch = this.#watches.get(signal);
+    if (watch === undefined) {
+      const created: Watch = { tasks: new Set(), listener: () => this.#abort(signal, created) };
+      watch = created;
+      this.#watches.set(signal, watch);
+      signal.addEventListener('abort', watch.listener, { once: true });
+    }
+    watch.tasks.add(task);
+  }
+
+  #unwatch(task: RunnerTask, signal: AbortSignal): void {
+    const watch = this.#watches.get(signal);
+    if (watch === undefined || !watch.tasks.delete(task) || watch.tasks.size > 0) return;
+    this.#watches.delete(signal);
+    signal.removeEventListener('abort', watch.listener);
+  }
+
+  /** A signal aborted: its queued tasks never start, its running ones stop their worker. */
+  #abort(signal: AbortSignal, watch: Watch): void {
+    this.#watches.delete(signal);
+    for (const task of watch.tasks) {
+      if (task.dispatched) task.controller?.abort(signal.reason);
+      else this.#settle(task, { values: [], error: this.#aborted(task) });
+    }
+  }
+
+  #aborted(task: RunnerTask): Error {
+    const aborted = Object.assign(new Error('aborted'), { name: 'AbortError' });
+    return fromRejection(aborted, this.#facts(task));
+  }
+
+  /** A thread of this pool failed before its dispatcher loaded: no thread of it will start. */
+  #failToStart(error: unknown): void {
+    if (typeof error === 'object' && error !== null) this.#startErrors.add(error);
+    if (this.#startFailure !== undefined || this.#stopping !== undefined) return;
+    this.#startFailure = { error };
+    for (const task of this.#queue.splice(0)) this.#settle(task, this.#cannotStart(task));
+  }
+
+  #isStartError(error: unknown): boolean {
+    return typeof error === 'object' && error !== null && this.#startErrors.has(error);
+  }
+
+  #cannotStart(task: RunnerTask): Outcome {
+    return { values: [], error: cannotStart(this.#startFailure?.error, task.fn.label) };
+  }
+
+  #facts(task: RunnerTask): TaskFacts {
     return {
       label: task.fn.label,
       initializer: this.#options.initializerLabel,
       items: task.items,
       offset: task.offset,
       signal: task.signal,
-      timeoutSignal: task.timeoutSignal,
+      timedOut: task.timedOut,
       timeout: (this.#options.timeout ?? 0) * task.items.length,
-      terminating: this.#terminating,
+      terminating: this.#stopping === 'terminating',
     };
   }
 }
 
 /**
- * The dispatcher's CommonJS entry is the only file piscina ever loads (see
- * `dispatcher-entry.cts` for why it is CommonJS). A worker thread needs compiled JavaScript,
- * so when this module runs from its TypeScript source (the test suite), the build's dispatcher
- * is used.
+ * Node tells about every thread it starts (`process.on('worker')`, on the next tick), the only
+ * way to see each thread piscina starts, replacements included, before it can fail: one
+ * listener for all runners, so that many pools never pile up listeners on `process`.
  */
-function dispatcherFile(): string {
-  const here = import.meta.url;
-  const url = here.endsWith('.ts')
-    ? new URL('../../dist/pool/dispatcher-entry.cjs', here)
-    : new URL('./dispatcher-entry.cjs', here);
-  return fileURLToPath(url);
+const watching = new Set<TaskRunner>();
+
+function onWorker(worker: Worker): void {
+  for (const runner of watching) runner.adopt(worker);
+}
+
+function watchThreads(runner: TaskRunner): void {
+  if (watching.size === 0) process.on('worker', onWorker);
+  watching.add(runner);
+}
+
+function unwatchThreads(runner: TaskRunner): void {
+  if (watching.delete(runner) && watching.size === 0) process.off('worker', onWorker);
 }
