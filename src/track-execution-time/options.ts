@@ -3,13 +3,9 @@
  * by every function that decorator times.
  */
 
-import type {
-  ExecutionLogger,
-  ExecutionRecord,
-  TrackExecutionTimeOptions,
-} from '../track-execution-time.js';
-import { checkBoolean, checkFunction, checkKnownKeys, checkOptions } from './check.js';
-import { describeValue } from './describe.js';
+import { checkBoolean, checkFunction, checkKnownKeys, checkOptions } from '../internal/check.js';
+import { describeValue } from '../internal/describe.js';
+import type { ExecutionLogger, ExecutionRecord, TrackExecutionTimeOptions } from './types.js';
 
 /** The options after checking, shared by every function one `trackExecutionTime(options)` decorates. */
 export interface TimingSettings {

@@ -4,16 +4,16 @@
  * its `Class.member` qualname is settled later, by an initializer.
  */
 
-import type { DecorationContext } from '../decorator.js';
 import { DecoratorPositionError, DecoratorUsageError } from '../errors.js';
 import type { AnyFunction } from '../identity.js';
-import { type DecorationSite, decorationSite } from './call-site.js';
-import { type DecoratorSpec, decorate, makeContext } from './decorate.js';
-import { acceptedKinds, checkKind, kindWord, positionOf } from './decorator-position.js';
-import { describeArguments, describeValue, ownName } from './describe.js';
+import { type DecorationSite, decorationSite } from '../internal/call-site.js';
+import { describeArguments, describeValue, ownName } from '../internal/describe.js';
+import { metadataSymbol } from '../internal/metadata.js';
+import { ownConstructor, ownData } from '../internal/own-data.js';
+import { decorate, makeContext } from './decorate.js';
 import { localName, memberQualname, segmentOf, settleQualname } from './member-qualname.js';
-import { metadataSymbol } from './metadata.js';
-import { ownConstructor, ownData } from './own-data.js';
+import { acceptedKinds, checkKind, kindWord, positionOf } from './position.js';
+import type { DecorationContext, DecoratorSpec } from './types.js';
 
 /** The part of a standard decorator context read here. */
 export interface StandardContext {

@@ -3,13 +3,13 @@
  * decorator also is (`@dec class C {}` calls `dec(C)`).
  */
 
-import type { DecoratorKind } from '../decorator.js';
 import type { AnyFunction } from '../identity.js';
-import { decorationSite } from './call-site.js';
-import { type DecoratorSpec, decorate, makeContext } from './decorate.js';
-import { checkKind } from './decorator-position.js';
-import { ownName } from './describe.js';
+import { decorationSite } from '../internal/call-site.js';
+import { ownName } from '../internal/describe.js';
+import { decorate, makeContext } from './decorate.js';
 import { localName, segmentOf } from './member-qualname.js';
+import { checkKind } from './position.js';
+import type { DecoratorKind, DecoratorSpec } from './types.js';
 
 export function decoratePlain<Options>(
   spec: DecoratorSpec<Options>,

@@ -3,27 +3,15 @@
  * then give the wrapper its identity.
  */
 
-import type {
-  DecorationContext,
-  DecoratorKind,
-  DecoratorMode,
-  WrapperFactory,
-} from '../decorator.js';
 import type { AnyFunction } from '../identity.js';
+import type { DecorationSite } from '../internal/call-site.js';
+import { defineHidden } from '../internal/define.js';
+import { describeValue, ownName } from '../internal/describe.js';
+import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
+import { hasOwnSlot } from '../internal/own-data.js';
 import { updateWrapper } from '../wraps.js';
-import type { DecorationSite } from './call-site.js';
-import { defineHidden } from './define.js';
-import { describeValue, ownName } from './describe.js';
-import { MODULE_KEY, QUALNAME_KEY } from './keys.js';
 import { markProvisional, segmentOf } from './member-qualname.js';
-import { hasOwnSlot } from './own-data.js';
-
-/** A decorator's fixed parts. */
-export interface DecoratorSpec<Options> {
-  readonly name: string;
-  readonly factory: WrapperFactory<Options>;
-  readonly kinds: readonly DecoratorKind[];
-}
+import type { DecorationContext, DecoratorKind, DecoratorMode, DecoratorSpec } from './types.js';
 
 export function makeContext<Options>(
   spec: DecoratorSpec<Options>,

@@ -3,8 +3,8 @@
  * `performance.measure` entry. An observer that throws never changes the call's outcome.
  */
 
-import type { ExecutionLogger, ExecutionRecord } from '../track-execution-time.js';
-import type { TimingSettings } from './timing-options.js';
+import type { TimingSettings } from './options.js';
+import type { ExecutionLogger, ExecutionRecord } from './types.js';
 
 /** What one decorated function's wrapper keeps: its settings and its identity, read once. */
 export interface Timing extends TimingSettings {

@@ -4,10 +4,10 @@
  * once their class exists.
  */
 
-import type { DecoratorKind } from '../decorator.js';
-import type { DecorationSite } from './call-site.js';
-import { QUALNAME_KEY } from './keys.js';
-import { hasOwnSlot, wrappedOf } from './own-data.js';
+import type { DecorationSite } from '../internal/call-site.js';
+import { QUALNAME_KEY } from '../internal/keys.js';
+import { hasOwnSlot, wrappedOf } from '../internal/own-data.js';
+import type { DecoratorKind } from './types.js';
 
 export const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const PRIVATE_NAME = /^#[A-Za-z_$][\w$]*$/;

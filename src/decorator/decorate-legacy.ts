@@ -6,12 +6,13 @@
 
 import { DecoratorPositionError, DecoratorUsageError } from '../errors.js';
 import type { AnyFunction } from '../identity.js';
-import { type DecorationSite, decorationSite } from './call-site.js';
-import { type DecoratorSpec, decorate, makeContext } from './decorate.js';
-import { acceptedKinds, checkKind, positionOf } from './decorator-position.js';
-import { describeArguments, describeValue, ownName } from './describe.js';
+import { type DecorationSite, decorationSite } from '../internal/call-site.js';
+import { describeArguments, describeValue, ownName } from '../internal/describe.js';
+import { ownConstructor } from '../internal/own-data.js';
+import { decorate, makeContext } from './decorate.js';
 import { localName, memberQualname, segmentOf } from './member-qualname.js';
-import { ownConstructor } from './own-data.js';
+import { acceptedKinds, checkKind, positionOf } from './position.js';
+import type { DecoratorSpec } from './types.js';
 
 export function decorateLegacy<Options>(
   spec: DecoratorSpec<Options>,

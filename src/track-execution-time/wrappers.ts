@@ -4,8 +4,8 @@
  */
 
 import { type AnyFunction, identityOf } from '../identity.js';
-import { clock, finish, logStart, type Timing } from './timing-output.js';
-import { publishError, type TraceContext, type TracingChannel, traceOf } from './timing-trace.js';
+import { clock, finish, logStart, type Timing } from './output.js';
+import { publishError, type TraceContext, type TracingChannel, traceOf } from './trace.js';
 
 export function timedFunction(
   fn: AnyFunction,
