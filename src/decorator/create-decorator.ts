@@ -11,16 +11,16 @@ import { DecoratorUsageError } from '../errors.js';
 import type { AnyFunction } from '../identity.js';
 import { checkFunction, checkKnownKeys, checkOptions } from '../internal/check.js';
 import { describeArguments, describeValue } from '../internal/describe.js';
+import { isIdentifier } from '../qualname.js';
+import type { DecoratorSpec } from './decorate.js';
 import { decorateLegacy } from './decorate-legacy.js';
 import { decoratePlain } from './decorate-plain.js';
 import { decorateStandard, type StandardContext } from './decorate-standard.js';
-import { IDENTIFIER } from './member-qualname.js';
 import type {
   ConfiguredDecorator,
   Decorator,
   DecoratorKind,
   DecoratorSettings,
-  DecoratorSpec,
   WrapperFactory,
 } from './types.js';
 
@@ -64,7 +64,7 @@ export function createDecorator<Options = undefined, Input = Options>(
   factory: WrapperFactory<Options>,
   settings?: DecoratorSettings<Options, Input>,
 ): Decorator<Input> {
-  if (typeof name !== 'string' || !IDENTIFIER.test(name)) {
+  if (typeof name !== 'string' || !isIdentifier(name)) {
     throw new TypeError(`Expected \`name\` to be an identifier, got ${describeValue(name)}`);
   }
   checkFunction(factory, 'factory');

@@ -6,10 +6,11 @@
 import type { AnyFunction } from '../identity.js';
 import { decorationSite } from '../internal/call-site.js';
 import { ownName } from '../internal/describe.js';
-import { decorate, makeContext } from './decorate.js';
-import { localName, segmentOf } from './member-qualname.js';
+import { segmentOf } from '../qualname.js';
+import { type DecoratorSpec, decorate, makeContext } from './decorate.js';
+import { localName } from './member-qualname.js';
 import { checkKind } from './position.js';
-import type { DecoratorKind, DecoratorSpec } from './types.js';
+import type { DecoratorKind } from './types.js';
 
 export function decoratePlain<Options>(
   spec: DecoratorSpec<Options>,
@@ -18,7 +19,14 @@ export function decoratePlain<Options>(
 ): unknown {
   const kind: DecoratorKind = isClass(fn) ? 'class' : 'function';
   const name = ownName(fn);
-  const context = makeContext(spec, options, kind, name, false, false, undefined, 'plain');
+  const context = makeContext(spec, options, {
+    kind,
+    name,
+    static: false,
+    private: false,
+    owner: undefined,
+    mode: 'plain',
+  });
   checkKind(spec, context, () => `the ${kind} \`${name || '<anonymous>'}\``);
   const site = decorationSite(false);
   return decorate(spec, fn, context, site, localName(site, segmentOf(name)));

@@ -9,28 +9,35 @@ import { defineHidden } from '../internal/define.js';
 import { describeValue, ownName } from '../internal/describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
 import { hasOwnSlot } from '../internal/own-data.js';
+import { segmentOf } from '../qualname.js';
 import { updateWrapper } from '../wraps.js';
-import { markProvisional, segmentOf } from './member-qualname.js';
-import type { DecorationContext, DecoratorKind, DecoratorMode, DecoratorSpec } from './types.js';
+import { markProvisional } from './member-qualname.js';
+import type { DecorationContext, DecoratorKind, WrapperFactory } from './types.js';
 
+/** Where one decoration applies: the fields of a {@link DecorationContext} its call shape knows. */
+export type Position = Omit<DecorationContext<unknown>, 'decorator' | 'options'>;
+
+/** A decorator's fixed parts, as {@link createDecorator} checked them. */
+export interface DecoratorSpec<Options> {
+  readonly name: string;
+  readonly factory: WrapperFactory<Options>;
+  readonly kinds: readonly DecoratorKind[];
+}
+
+/** The frozen context a wrapper factory is told, in the fields' documented order. */
 export function makeContext<Options>(
   spec: DecoratorSpec<Options>,
   options: Options,
-  kind: DecoratorKind,
-  name: string | symbol,
-  isStatic: boolean,
-  isPrivate: boolean,
-  owner: Function | undefined,
-  mode: DecoratorMode,
+  position: Position,
 ): DecorationContext<Options> {
   return Object.freeze({
     decorator: spec.name,
-    kind,
-    name,
-    static: isStatic,
-    private: isPrivate,
-    owner,
-    mode,
+    kind: position.kind,
+    name: position.name,
+    static: position.static,
+    private: position.private,
+    owner: position.owner,
+    mode: position.mode,
     options,
   });
 }

@@ -4,7 +4,8 @@
  */
 
 import { DecoratorPositionError } from '../errors.js';
-import type { DecorationContext, DecoratorSpec } from './types.js';
+import type { DecoratorSpec } from './decorate.js';
+import type { DecorationContext } from './types.js';
 
 export function checkKind<Options>(
   spec: DecoratorSpec<Options>,

@@ -1,6 +1,6 @@
 /**
- * The types of `createDecorator`: the public shapes of a decorator, its context and settings, and
- * the fixed parts the engine passes between its files. A leaf: it imports only types.
+ * The public types of `createDecorator`: the shapes of a decorator, its context and its
+ * settings. A leaf: it imports only types.
  */
 
 import type { AnyFunction } from '../identity.js';
@@ -110,11 +110,4 @@ export interface Decorator<Input> {
     key: string | symbol,
     descriptor: TypedPropertyDescriptor<T>,
   ): TypedPropertyDescriptor<T>;
-}
-
-/** A decorator's fixed parts, as {@link createDecorator} checked them. */
-export interface DecoratorSpec<Options> {
-  readonly name: string;
-  readonly factory: WrapperFactory<Options>;
-  readonly kinds: readonly DecoratorKind[];
 }
