@@ -1,3 +1,8 @@
+/**
+ * How selfsame defines a property on a function it was given: a refusal (frozen function,
+ * non-configurable property) becomes a {@link WrapperPropertyError} naming what and where.
+ */
+
 import { WrapperPropertyError } from '../errors.js';
 import { ownName } from './describe.js';
 
