@@ -15,12 +15,12 @@ export interface TimingSettings {
   readonly measure: boolean;
 }
 
-const OPTION_KEYS = ['enabled', 'logger', 'onRecord', 'performance'];
+const TIMING_OPTION_KEYS = ['enabled', 'logger', 'onRecord', 'performance'];
 
 export function parseTimingOptions(input: TrackExecutionTimeOptions | undefined): TimingSettings {
   checkOptions(input, 'options');
   if (input === undefined) return DEFAULTS;
-  checkKnownKeys(input, 'options', OPTION_KEYS);
+  checkKnownKeys(input, 'options', TIMING_OPTION_KEYS);
   const given = input as Record<keyof TrackExecutionTimeOptions, unknown>;
   const { enabled = true, logger = console, onRecord, performance = false } = given;
   checkBoolean(enabled, 'options.enabled');

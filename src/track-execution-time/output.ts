@@ -27,7 +27,7 @@ export function logStart(timing: Timing): void {
  * Ends one call: the end and duration lines, the record, the measure. Kept small, each part in
  * its own function, so that V8 inlines it into the wrapper.
  */
-export function finish(
+export function finishCall(
   timing: Timing,
   start: number,
   error: unknown,
