@@ -19,7 +19,9 @@ const tasks = (await loadNamespace(new URL('tasks.js', fixtures).href, 'tasks.js
 
 /** Every thread Node starts during a test, until it exits: none may outlive close()/terminate(). */
 const live = new Set<Worker>();
+let started = 0;
 const onWorker = (worker: Worker): void => {
+  started += 1;
   live.add(worker);
   worker.once('exit', () => live.delete(worker));
 };
@@ -42,6 +44,7 @@ afterEach(async () => {
   process.off('warning', onWarning);
   warnings.length = 0;
   live.clear();
+  started = 0;
   rmSync(scratch, { recursive: true, force: true });
   vi.restoreAllMocks();
 });
@@ -71,6 +74,9 @@ describe('Lifecycle: close()', () => {
     for (let round = 0; round < 4; round++) {
       await open({ initializer: tasks.setTag, initargs: ['x'] }).close();
     }
+    // Time for a thread started late (after close() returned) to show up: none may.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(started).toBe(8);
     expect(live.size).toBe(0);
   });
 
@@ -139,6 +145,16 @@ describe('Lifecycle: idle workers', () => {
     const third = await pool.apply(tasks.whichThread, []);
     expect(existsSync(file)).toBe(true);
     expect(third).not.toBe(first);
+  });
+
+  it('retire without being cut short by the timeout of the task they already answered', async () => {
+    // The timeout leaves room for a cold worker to start; the leftover timer outlasts it.
+    const pool = open({ size: 1, maxTasksPerWorker: 1, timeout: 1_500 });
+    const file = join(scratch, 'after-timeout.txt');
+    expect(await pool.apply(tasks.writeLater, [file, 2_500])).toBe('scheduled');
+    await pool.close();
+    expect(readFileSync(file, 'utf8')).toMatch(/^written by \d+$/);
+    expect(warnings).toEqual([]);
   });
 });
 

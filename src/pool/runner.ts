@@ -348,6 +348,9 @@ export class TaskRunner {
   #settle(task: RunnerTask, outcome: Outcome): void {
     if (task.settled) return;
     task.settled = true;
+    // Answered: a retiring worker's wait for its leftover work is bounded by `closeTimeout`,
+    // and must not be cut short by the timeout of the task it already answered.
+    clearTimeout(task.timer);
     if (task.signal !== undefined) this.#unwatch(task, task.signal);
     task.resolve(outcome);
     this.#options.onSettle();
