@@ -208,6 +208,29 @@ describe('Lifecycle: signals', () => {
   });
 });
 
+describe('Lifecycle: aborts', () => {
+  it('aborting running tasks prints no warning, even with their answers in flight', async () => {
+    const pool = open();
+    for (let round = 0; round < 10; round++) {
+      const controller = new AbortController();
+      let calls = 0;
+      const items = Array.from({ length: 500 }, (_, index) => index);
+      const mapped = pool.map(tasks.double, items, {
+        chunksize: 1,
+        signal: controller.signal,
+        onProgress: () => {
+          calls += 1;
+          if (calls === 5 + round) controller.abort();
+        },
+      });
+      await expect(mapped).rejects.toMatchObject({ code: 'ERR_SELFSAME_TASK_ABORTED' });
+    }
+    expect(await pool.apply(tasks.add, [1, 2])).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(warnings).toEqual([]);
+  }, 60_000);
+});
+
 describe('Lifecycle: onProgress', () => {
   it('when it throws: the map rejects with its error, the rest is dropped, it is not called again', async () => {
     const pool = open();

@@ -131,12 +131,15 @@ export class TaskRunner {
     this.#piscina.on('message', (message: unknown) => this.#onOutOfBand(message));
     // A worker failing with no task of its own (piscina's 'error' event) must not crash the
     // process. A thread that could not start is reported to the calls instead (its own 'error'
-    // listener, which runs after piscina's, marks it first); once the pool is stopping, late
-    // messages of threads being stopped are piscina's bookkeeping (`Unexpected message from
-    // Worker`), not faults. Anything else is a warning, and piscina replaces the worker.
+    // listener, which runs after piscina's, marks it first); once the pool is stopping, errors
+    // of threads being stopped are no one's fault; and so is an answer piscina received after it
+    // had dropped its task (see `isStaleAnswer`). Anything else is a warning, and piscina
+    // replaces the worker.
     this.#piscina.on('error', (error: unknown) => {
       queueMicrotask(() => {
-        if (this.#stopping !== undefined || this.#isStartError(error)) return;
+        if (this.#stopping !== undefined || this.#isStartError(error) || isStaleAnswer(error)) {
+          return;
+        }
         process.emitWarning(error instanceof Error ? error : new Error(String(error)));
       });
     });
@@ -416,6 +419,16 @@ export class TaskRunner {
       terminating: this.#stopping === 'terminating',
     };
   }
+}
+
+/**
+ * piscina 5.3.2 closes a worker's port when it stops the worker (an abort, a timeout,
+ * `destroy()`), but an answer already queued on that port is still delivered; finding no task
+ * for it, piscina emits `Unexpected message from Worker: ...`. The task was settled already
+ * (aborted, timed out or terminated): the message is bookkeeping, not a fault.
+ */
+function isStaleAnswer(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('Unexpected message from Worker: ');
 }
 
 /**
