@@ -103,6 +103,19 @@ describe('Lifecycle: close()', () => {
     });
   });
 
+  it('settles even when the initializer never finishes, and says so', async () => {
+    const pool = open({ size: 1, initializer: tasks.neverReady, closeTimeout: 200 });
+    await pool.close();
+    expect(live.size).toBe(0);
+    await vi.waitFor(() => expect(warnings).toHaveLength(1));
+    expectError(warnings[0], WorkDroppedError, {
+      code: 'ERR_SELFSAME_WORK_DROPPED',
+      pending: ['the initializer, still running'],
+      message:
+        "close() stopped the pool's worker threads after `closeTimeout` (200 ms), with work its tasks had left scheduled still pending (the initializer, still running): that work was dropped. Await it inside the task, or give the pool a longer `closeTimeout`",
+    });
+  });
+
   it('waits for submitted work, through `await using` too', async () => {
     const results: number[] = [];
     {

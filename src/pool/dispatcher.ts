@@ -26,6 +26,7 @@ import {
   DRAIN,
   type DrainReport,
   type Failure,
+  INITIALIZING,
   OUT_OF_BAND,
   type OutOfBandMessage,
   type TaskMessage,
@@ -283,22 +284,31 @@ function pendingWork(): string[] {
  * Lets the event loop run until the work tasks left behind is done or `within` milliseconds
  * have passed, and returns what is still pending.
  */
-async function settle(within: number): Promise<string[]> {
-  const deadline = performance.now() + within;
+async function settle(within: number, deadline = performance.now() + within): Promise<string[]> {
   let pending = pendingWork();
   while (pending.length > 0 && performance.now() < deadline) {
-    // Unref'd, so the poll itself never counts as pending work.
-    await new Promise((wake) => setTimeout(wake, 5).unref());
+    await pause();
     pending = pendingWork();
   }
   return pending;
 }
 
-/** The answer to `close()`'s drain request: the initializer finished, pending work ran. */
+/** A short wait, unref'd so that it never counts as pending work itself. */
+function pause(): Promise<void> {
+  return new Promise((wake) => setTimeout(wake, 5).unref());
+}
+
+/**
+ * The answer to `close()`'s drain request: the initializer has finished (a worker that got no
+ * task still runs it, as Python's does), then the work tasks left behind has run; both within
+ * `within` milliseconds.
+ */
 async function drain(within: number): Promise<DrainReport> {
-  await initialized;
+  const deadline = performance.now() + within;
+  while (!initDone && performance.now() < deadline) await pause();
+  if (!initDone) return { pending: [INITIALIZING] };
   baseline ??= countResources();
-  return { pending: await settle(within) };
+  return { pending: await settle(within, deadline) };
 }
 
 /**

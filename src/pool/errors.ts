@@ -180,7 +180,11 @@ export class UnguardedModuleError extends SelfsameError {
  * ```
  */
 export class WorkDroppedError extends SelfsameError {
-  /** Node's names of the resources still open, one per resource (`Timeout`, `FSReqCallback`). */
+  /**
+   * Node's names of the resources still open, one per resource (`Timeout`, `FSReqCallback`), or
+   * a description when the worker could not say (its initializer still running, or a thread too
+   * busy to answer).
+   */
   readonly pending: readonly string[];
   /** @param message - the full message @param pending - what was still open */
   constructor(message: string, pending: readonly string[]) {

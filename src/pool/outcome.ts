@@ -110,7 +110,10 @@ export function cannotStart(failure: unknown, label: string): WorkerInitError {
 export function droppedWarning(pending: readonly string[], when: string): WorkDroppedError {
   const counts = new Map<string, number>();
   for (const kind of pending) counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  const listed = [...counts].map(([kind, count]) => `${count} ${kind}`).join(', ');
+  // Node's resource names (`Timeout`) are counted; the pool's own descriptions are not.
+  const listed = [...counts]
+    .map(([kind, count]) => (/^[A-Z]\w*$/.test(kind) ? `${count} ${kind}` : kind))
+    .join(', ');
   return new WorkDroppedError(
     `${when}, with work its tasks had left scheduled still pending (${listed}): that work was dropped. Await it inside the task, or give the pool a longer \`closeTimeout\``,
     pending,

@@ -55,9 +55,18 @@ export type WorkerRequest = TaskMessage | DrainMessage;
 
 /** The answer to a {@link DrainMessage}: the kinds of work still pending at the deadline. */
 export interface DrainReport {
-  /** Node's names for the resources still open beyond the worker's own (`Timeout`, `TCPWrap`...) */
+  /**
+   * Node's names for the resources still open beyond the worker's own (`Timeout`, `TCPWrap`...),
+   * or {@link INITIALIZING} when the initializer had not finished.
+   */
   readonly pending: readonly string[];
 }
+
+/** What a drain reports for a worker whose initializer had not finished by the deadline. */
+export const INITIALIZING = 'the initializer, still running';
+
+/** What `close()` reports for a worker that did not answer its drain: busy in a callback. */
+export const UNANSWERED = 'whatever a thread too busy running JavaScript to answer was doing';
 
 /** A task as the dispatcher handles it. */
 export interface DispatchedTask {

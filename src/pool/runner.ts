@@ -33,6 +33,7 @@ import {
   type OutOfBandMessage,
   type TaskMessage,
   type TaskResponse,
+  UNANSWERED,
   type WorkerSetup,
 } from './protocol.js';
 
@@ -217,7 +218,7 @@ export class TaskRunner {
       });
       const drained = await Promise.race([Promise.all(reports), busy]);
       clearTimeout(backstop);
-      const pending = drained === 'busy' ? ['(a thread still running JavaScript)'] : drained.flat();
+      const pending = drained === 'busy' ? [UNANSWERED] : drained.flat();
       if (pending.length > 0) {
         process.emitWarning(
           droppedWarning(
