@@ -55,6 +55,18 @@ function open(options: ConstructorParameters<typeof Pool>[0] = {}): Pool {
   return pool;
 }
 
+/** Closes a pool whose `closeTimeout` is 200 ms, expecting one warning about `pending`. */
+async function expectClosedDropping(pool: Pool, pending: string[], listed: string): Promise<void> {
+  await pool.close();
+  expect(live.size).toBe(0);
+  await vi.waitFor(() => expect(warnings).toHaveLength(1));
+  expectError(warnings[0], WorkDroppedError, {
+    code: 'ERR_SELFSAME_WORK_DROPPED',
+    pending,
+    message: `close() stopped the pool's worker threads after \`closeTimeout\` (200 ms), with work its tasks had left scheduled still pending (${listed}): that work was dropped. Await it inside the task, or give the pool a longer \`closeTimeout\``,
+  });
+}
+
 describe('Lifecycle: close()', () => {
   it('settles after a worker retired itself, 50 times in a row (the close-after-retire race)', async () => {
     for (let round = 0; round < 50; round++) {
@@ -92,28 +104,13 @@ describe('Lifecycle: close()', () => {
   it('drops work still pending after closeTimeout, and says what it dropped', async () => {
     const pool = open({ size: 1, closeTimeout: 200 });
     expect(await pool.apply(tasks.keepTicking, [])).toBe('ticking');
-    await pool.close();
-    expect(live.size).toBe(0);
-    await vi.waitFor(() => expect(warnings).toHaveLength(1));
-    expectError(warnings[0], WorkDroppedError, {
-      code: 'ERR_SELFSAME_WORK_DROPPED',
-      pending: ['Timeout'],
-      message:
-        "close() stopped the pool's worker threads after `closeTimeout` (200 ms), with work its tasks had left scheduled still pending (1 Timeout): that work was dropped. Await it inside the task, or give the pool a longer `closeTimeout`",
-    });
+    await expectClosedDropping(pool, ['Timeout'], '1 Timeout');
   });
 
   it('settles even when the initializer never finishes, and says so', async () => {
     const pool = open({ size: 1, initializer: tasks.neverReady, closeTimeout: 200 });
-    await pool.close();
-    expect(live.size).toBe(0);
-    await vi.waitFor(() => expect(warnings).toHaveLength(1));
-    expectError(warnings[0], WorkDroppedError, {
-      code: 'ERR_SELFSAME_WORK_DROPPED',
-      pending: ['the initializer, still running'],
-      message:
-        "close() stopped the pool's worker threads after `closeTimeout` (200 ms), with work its tasks had left scheduled still pending (the initializer, still running): that work was dropped. Await it inside the task, or give the pool a longer `closeTimeout`",
-    });
+    const initializing = 'the initializer, still running';
+    await expectClosedDropping(pool, [initializing], initializing);
   });
 
   it('waits for submitted work, through `await using` too', async () => {
