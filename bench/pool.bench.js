@@ -3,7 +3,9 @@
 // - one apply() round trip vs one piscina run() round trip, with piscina's default
 //   `atomics: 'sync'` (idle workers blocked in Atomics.wait) and with the `atomics: 'async'` the
 //   pool uses so that idle workers' event loops turn: the cost of that choice, per task;
-// - a CPU-bound map on 2 threads vs 1.
+// - a CPU-bound map on 2 threads vs 1;
+// - how long a 2-thread pool takes to stop after one task each: close() and terminate() vs
+//   piscina's close() and destroy() (each iteration starts a pool, runs a task, stops it).
 import { Piscina } from 'piscina';
 import { Pool } from 'selfsame/pool';
 import { burn, double } from './fixtures/pool-tasks.js';
@@ -70,6 +72,34 @@ try {
   );
   console.log(
     `  => 2 threads are ${(scaling[0].ns / scaling[1].ns).toFixed(2)}x as fast as 1 (goal >= 1.8x)`,
+  );
+
+  const started = async (run) => {
+    const fresh = new Pool({ size: 2 });
+    await fresh.map(double, [1, 2], { chunksize: 1 });
+    await run(fresh);
+  };
+  const startedPiscina = async (run) => {
+    const fresh = new Piscina({
+      filename: new URL('./fixtures/piscina-double.js', import.meta.url).href,
+      minThreads: 2,
+      maxThreads: 2,
+    });
+    await Promise.all([fresh.run(1), fresh.run(2)]);
+    await run(fresh);
+  };
+  const repeat = (start, stop) => async (n) => {
+    for (let index = 0; index < n; index++) await start(stop);
+  };
+  await compareAsync(
+    'Start a 2-thread pool, run one task per thread, stop it (per pool)',
+    {
+      'piscina close()': repeat(startedPiscina, (fresh) => fresh.close()),
+      'piscina destroy()': repeat(startedPiscina, (fresh) => fresh.destroy()),
+      'Pool close()': repeat(started, (fresh) => fresh.close()),
+      'Pool terminate()': repeat(started, (fresh) => fresh.terminate()),
+    },
+    { rounds: 5, iterations: 5 },
   );
 } finally {
   await Promise.all([pool.close(), single.close(), piscina.close(), piscinaAsync.close()]);

@@ -255,7 +255,7 @@ export class Pool {
   /**
    * Stops the workers now: queued and running work rejects with {@link PoolClosedError}, and
    * whatever the tasks left scheduled is dropped. Node stops a thread's JavaScript at once, even
-   * in an endless loop, so this takes about as long as starting a thread.
+   * in an endless loop.
    *
    * @returns a promise that resolves once every worker thread has exited
    * @throws nothing
