@@ -5,6 +5,8 @@
  * @internal
  * @packageDocumentation
  */
+import type { TimelineRecord } from '../timeline/types.js';
+
 /** The key that marks a dispatcher's out-of-band message on piscina's `message` event. */
 export const OUT_OF_BAND = 'selfsame.pool.response';
 
@@ -22,6 +24,8 @@ export interface WorkerSetup {
   readonly initializer: string | undefined;
   readonly initargs: readonly unknown[];
   readonly maxTasksPerWorker: number;
+  /** Set when the pool collects timeline records: the first flow id of this pool's tasks. */
+  readonly records?: number;
 }
 
 /**
@@ -95,6 +99,8 @@ export interface TaskReport {
   readonly failure?: Failure;
   /** errors raised asynchronously by earlier tasks after they had returned */
   readonly late?: readonly Carried[];
+  /** the worker's timeline records since its last answer, when the pool collects them */
+  readonly records?: readonly TimelineRecord[];
 }
 
 /** A response sent on the worker's `parentPort` just before the worker retires itself. */

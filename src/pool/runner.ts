@@ -20,6 +20,7 @@ import {
   type TaskFacts,
 } from './outcome.js';
 import { OUT_OF_BAND, type TaskMessage, type TaskResponse, type WorkerSetup } from './protocol.js';
+import { epochNow, type TaskRecorder } from './records.js';
 
 /** A function ready to send: its reference as JSON text (one string clones fastest), its label. */
 export interface Sendable {
@@ -49,6 +50,8 @@ export interface RunnerOptions {
   readonly initializerLabel: string | undefined;
   /** Called after every task settles, so the pool can tell when it is idle. */
   readonly onSettle: () => void;
+  /** Records the tasks' spans when the pool collects timeline records (`onRecord`). */
+  readonly recorder: TaskRecorder | undefined;
 }
 
 // setTimeout's ceiling: a longer timeout would fire at once.
@@ -134,6 +137,7 @@ export class TaskRunner {
       }
     }
     if (!task.settled) this.#queue.push(task);
+    this.#options.recorder?.queued(task);
     return { task, outcome };
   }
 
@@ -158,6 +162,8 @@ export class TaskRunner {
         signal =
           signal === undefined ? task.timeoutSignal : AbortSignal.any([signal, task.timeoutSignal]);
       }
+      const recorder = this.#options.recorder;
+      const handing = recorder === undefined ? 0 : epochNow();
       this.#piscina
         .run(
           [task.id, task.fn.wire, task.items] satisfies TaskMessage,
@@ -168,6 +174,7 @@ export class TaskRunner {
           (error: unknown) =>
             this.#settle(task, { values: [], error: fromRejection(error, this.#facts(task)) }),
         );
+      recorder?.dispatched(task, handing);
     }
   }
 
@@ -199,6 +206,9 @@ export class TaskRunner {
   }
 
   #answer(task: Task, response: TaskResponse): void {
+    if (!Array.isArray(response) && response.records !== undefined) {
+      this.#options.recorder?.received(response.records);
+    }
     if (Array.isArray(response)) {
       this.#settle(task, { values: response });
       return;
@@ -215,6 +225,7 @@ export class TaskRunner {
   #settle(task: Task, outcome: Outcome): void {
     if (task.settled) return;
     task.settled = true;
+    this.#options.recorder?.settled(task, 'error' in outcome);
     if (this.#running.delete(task.id)) this.pump();
     task.resolve(outcome);
     this.#options.onSettle();

@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Timeline, type TimelineRecord } from '../../src/timeline/index.js';
@@ -66,6 +68,17 @@ async function open(timeline: Timeline, name: string, bound = 30_000): Promise<P
   return page;
 }
 
+/** Opens a page already written to disk. */
+async function openFile(file: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  const errors: Error[] = [];
+  page.on('pageerror', (error) => errors.push(error));
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  expect(errors).toEqual([]);
+  return page;
+}
+
 /** Two workers running the seed article's task side by side, dispatched from the main thread. */
 function seedRun(): { timeline: Timeline; records: TimelineRecord[] } {
   const records = [
@@ -88,6 +101,35 @@ function seedRun(): { timeline: Timeline; records: TimelineRecord[] } {
 }
 
 describe('the timeline page, in headless Chromium', () => {
+  it('shows the seed run that `npm run demo` writes: two workers side by side', async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const run = promisify(execFile);
+    await run(join(root, 'node_modules/.bin/tsc'), ['-p', 'examples'], { cwd: root });
+    await run(process.execPath, ['examples/.build/seed-pool.js'], { cwd: root });
+    const page = await openFile(join(root, 'examples/.build/seed-pool.timeline.html'));
+    const lanes = await page.evaluate(() => window.selfsameTimeline.lanes());
+    expect(lanes).toHaveLength(3);
+    expect(lanes[0]).toMatchObject({ threadId: 0, name: 'main' });
+    const bars = await page.evaluate(() =>
+      Array.from({ length: window.selfsameTimeline.records }, (_, i) =>
+        window.selfsameTimeline.bar(i),
+      ),
+    );
+    const tasks = bars.filter((bar) => bar?.qualname === 'meaninglessTask');
+    expect(tasks).toHaveLength(2);
+    type Bar = NonNullable<(typeof tasks)[number]>;
+    const [first, second] = tasks as [Bar, Bar];
+    expect(new Set(tasks.map((bar) => bar?.threadId)).size).toBe(2);
+    // In parallel: each starts before the other ends.
+    expect(first.start < second.start + second.durationMs).toBe(true);
+    expect(second.start < first.start + first.durationMs).toBe(true);
+    await page.mouse.move(first.box.x + first.box.width / 3, first.box.y + first.box.height / 2);
+    await page.waitForSelector('#details:not([hidden])');
+    expect(await page.textContent('#details dd')).toBe('meaninglessTask');
+    await page.screenshot({ path: join(ARTEFACTS, 'seed-pool.png') });
+    await page.close();
+  });
+
   it('shows one lane per thread and one bar per call, and the details of a hovered bar', async () => {
     const { timeline, records } = seedRun();
     const page = await open(timeline, 'seed');

@@ -1,0 +1,84 @@
+/**
+ * A pool's timeline records, worker side: every `trackExecutionTime` call in this worker, heard
+ * on its `node:diagnostics_channel` tracing channel, and the span of each task. The records travel
+ * back with the task's answer, so they have all arrived when the pool's promise settles. Only
+ * loaded when the pool was given `onRecord`: otherwise the channel has no subscriber and a timed
+ * call publishes nothing.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { tracingChannel } from 'node:diagnostics_channel';
+import { threadId } from 'node:worker_threads';
+import { describeThrown } from '../timeline/record.js';
+import type { TimelineRecord } from '../timeline/types.js';
+import { TRACING_CHANNEL } from '../track-execution-time.js';
+import type { Task, TaskResponse } from './protocol.js';
+import { epochNow, qualnameOf } from './records.js';
+
+/** The tracing channel's payload, as far as it is read here. */
+interface Traced {
+  readonly qualname: string;
+  readonly module: string | undefined;
+  readonly result?: unknown;
+  readonly error?: unknown;
+}
+
+/** Collects this worker's records until a task's answer takes them along. */
+export interface WorkerRecorder {
+  /** Ends a task: adds its span and moves every record made so far into its answer. */
+  attach(task: Task, began: number, response: TaskResponse): TaskResponse;
+}
+
+/** Subscribes to the timing channel for the life of this worker. */
+export function startRecording(flowBase: number): WorkerRecorder {
+  const pending: TimelineRecord[] = [];
+  const started = new WeakMap<object, number>();
+  const names = new Map<string, string>();
+  const record = (traced: Traced): void => {
+    const start = started.get(traced);
+    if (start === undefined) return;
+    started.delete(traced);
+    const failed = 'error' in traced;
+    pending.push({
+      qualname: traced.qualname,
+      ...(traced.module === undefined ? {} : { module: traced.module }),
+      start,
+      end: epochNow(),
+      outcome: failed ? 'error' : 'ok',
+      ...(failed ? { error: describeThrown(traced.error) } : {}),
+      threadId,
+    });
+  };
+  tracingChannel(TRACING_CHANNEL).subscribe({
+    start: (message) => {
+      started.set(message as object, epochNow());
+    },
+    // `end` comes right after a call returned or threw. A call that returned a promise has
+    // neither `result` nor `error` yet: it is recorded at `asyncEnd`, when the promise settles.
+    end: (message) => {
+      const traced = message as Traced;
+      if ('result' in traced || 'error' in traced) record(traced);
+    },
+    asyncStart: () => undefined,
+    asyncEnd: (message) => record(message as Traced),
+    error: () => undefined,
+  });
+  return {
+    attach(task, began, response) {
+      const failed = !Array.isArray(response) && response.failure !== undefined;
+      pending.push({
+        qualname: `run ${qualnameOf(task.ref, names)}`,
+        start: began,
+        end: epochNow(),
+        outcome: failed ? 'error' : 'ok',
+        threadId,
+        kind: 'pool',
+        flowIn: flowBase + task.id,
+        args: { task: task.id, items: task.items.length },
+      });
+      const report = Array.isArray(response) ? { values: response } : response;
+      return { ...report, records: pending.splice(0) };
+    },
+  };
+}
