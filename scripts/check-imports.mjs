@@ -25,8 +25,10 @@ export const LAYERS = [
   { name: 'wraps', holds: ['wraps.ts'] },
   { name: 'decorator', holds: ['decorator/'] },
   { name: 'track-execution-time', holds: ['track-execution-time/'] },
+  { name: 'timeline', holds: ['timeline/'] },
   { name: 'reference', holds: ['reference/'] },
   { name: 'pool', holds: ['pool/'] },
+  { name: 'bin', holds: ['bin/'] },
   { name: 'entry', holds: ['index.ts'] },
 ];
 

@@ -100,7 +100,19 @@ export interface TaskReport {
   /** errors raised asynchronously by earlier tasks after they had returned */
   readonly late?: readonly Carried[];
   /** the worker's timeline records since its last answer, when the pool collects them */
-  readonly records?: readonly TimelineRecord[];
+  readonly records?: RecordBatch;
+}
+
+/**
+ * A worker's timeline records, packed for structured clone: each timed call as numbers in
+ * `calls` (qualname, module and error as indexes into `strings`, -1 for none; start; end), the
+ * pool's own spans as records.
+ */
+export interface RecordBatch {
+  readonly threadId: number;
+  readonly strings: readonly string[];
+  readonly calls: Float64Array;
+  readonly spans: readonly TimelineRecord[];
 }
 
 /** A response sent on the worker's `parentPort` just before the worker retires itself. */

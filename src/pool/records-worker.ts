@@ -12,17 +12,21 @@ import { tracingChannel } from 'node:diagnostics_channel';
 import { threadId } from 'node:worker_threads';
 import { describeThrown } from '../timeline/record.js';
 import type { TimelineRecord } from '../timeline/types.js';
-import { TRACING_CHANNEL } from '../track-execution-time.js';
+import { TRACING_CHANNEL } from '../track-execution-time/track-execution-time.js';
 import type { Task, TaskResponse } from './protocol.js';
 import { epochNow, qualnameOf } from './records.js';
 
-/** The tracing channel's payload, as far as it is read here. */
+/** The tracing channel's payload, as far as it is read and marked here. */
 interface Traced {
   readonly qualname: string;
   readonly module: string | undefined;
   readonly result?: unknown;
   readonly error?: unknown;
+  [STARTED]?: number | undefined;
 }
+
+/** Where a call's start time is kept: on the channel's payload, one object per call. */
+const STARTED = Symbol('selfsame.pool.started');
 
 /** Collects this worker's records until a task's answer takes them along. */
 export interface WorkerRecorder {
@@ -32,27 +36,39 @@ export interface WorkerRecorder {
 
 /** Subscribes to the timing channel for the life of this worker. */
 export function startRecording(flowBase: number): WorkerRecorder {
-  const pending: TimelineRecord[] = [];
-  const started = new WeakMap<object, number>();
+  // Calls travel as numbers (`CALL_FIELDS` of records.ts per call) and interned strings: structured clone copies
+  // a Float64Array in one piece, where it would walk one object per record.
+  let calls: number[] = [];
+  let strings: string[] = [];
+  let interned = new Map<string, number>();
+  let spans: TimelineRecord[] = [];
   const names = new Map<string, string>();
+  const intern = (text: string | undefined): number => {
+    if (text === undefined) return -1;
+    let id = interned.get(text);
+    if (id === undefined) {
+      id = strings.length;
+      strings.push(text);
+      interned.set(text, id);
+    }
+    return id;
+  };
   const record = (traced: Traced): void => {
-    const start = started.get(traced);
+    const start = traced[STARTED];
     if (start === undefined) return;
-    started.delete(traced);
+    traced[STARTED] = undefined;
     const failed = 'error' in traced;
-    pending.push({
-      qualname: traced.qualname,
-      ...(traced.module === undefined ? {} : { module: traced.module }),
+    calls.push(
+      intern(traced.qualname),
+      intern(traced.module),
       start,
-      end: epochNow(),
-      outcome: failed ? 'error' : 'ok',
-      ...(failed ? { error: describeThrown(traced.error) } : {}),
-      threadId,
-    });
+      epochNow(),
+      failed ? intern(describeThrown(traced.error)) : -1,
+    );
   };
   tracingChannel(TRACING_CHANNEL).subscribe({
     start: (message) => {
-      started.set(message as object, epochNow());
+      (message as Traced)[STARTED] = epochNow();
     },
     // `end` comes right after a call returned or threw. A call that returned a promise has
     // neither `result` nor `error` yet: it is recorded at `asyncEnd`, when the promise settles.
@@ -67,7 +83,7 @@ export function startRecording(flowBase: number): WorkerRecorder {
   return {
     attach(task, began, response) {
       const failed = !Array.isArray(response) && response.failure !== undefined;
-      pending.push({
+      spans.push({
         qualname: `run ${qualnameOf(task.ref, names)}`,
         start: began,
         end: epochNow(),
@@ -78,7 +94,12 @@ export function startRecording(flowBase: number): WorkerRecorder {
         args: { task: task.id, items: task.items.length },
       });
       const report = Array.isArray(response) ? { values: response } : response;
-      return { ...report, records: pending.splice(0) };
+      const records = { threadId, strings, calls: Float64Array.from(calls), spans };
+      calls = [];
+      strings = [];
+      interned = new Map();
+      spans = [];
+      return { ...report, records };
     },
   };
 }

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import type { TimelineRecord } from '../timeline/types.js';
+import type { RecordBatch } from './protocol.js';
 
 /** What the recorder needs to know of a task. */
 export interface RecordedTask {
@@ -19,6 +20,9 @@ export interface RecordedTask {
 /** Flow ids are unique across the pools of a process: a pool's serial, then its task id. */
 let pools = 0;
 const TASK_IDS = 2 ** 32;
+
+/** How many numbers one timed call takes in a {@link RecordBatch}: qualname, module, start, end, error. */
+export const CALL_FIELDS = 5;
 
 /** Unix time in milliseconds, sub-millisecond, on the monotonic clock of this thread. */
 export function epochNow(): number {
@@ -98,8 +102,22 @@ export class TaskRecorder {
   }
 
   /** The records a worker sent with a task's answer. */
-  received(records: readonly TimelineRecord[]): void {
-    for (const record of records) this.#emit(record);
+  received(batch: RecordBatch): void {
+    const { calls, strings, threadId } = batch;
+    for (let at = 0; at < calls.length; at += CALL_FIELDS) {
+      const module = calls[at + 1] as number;
+      const error = calls[at + 4] as number;
+      this.#emit({
+        qualname: strings[calls[at] as number] as string,
+        module: module < 0 ? undefined : strings[module],
+        start: calls[at + 2] as number,
+        end: calls[at + 3] as number,
+        outcome: error < 0 ? 'ok' : 'error',
+        error: error < 0 ? undefined : strings[error],
+        threadId,
+      });
+    }
+    for (const span of batch.spans) this.#emit(span);
   }
 
   #emit(record: TimelineRecord): void {

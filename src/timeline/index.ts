@@ -11,16 +11,15 @@
 
 export { TimelineFormatError } from '../errors.js';
 export type { HTMLOptions } from './html.js';
-export type { ParseTimelineOptions } from './parse.js';
+export { type ParseTimelineOptions, TIMELINE_FORMAT } from './parse.js';
 export { Timeline } from './timeline.js';
 export type { TraceEventsOptions } from './trace-events.js';
-export {
-  TIMELINE_FORMAT,
-  type TimelineArg,
-  type TimelineDocument,
-  type TimelineRecord,
-  type TraceDocument,
-  type TraceEvent,
-  type TraceOtherData,
-  type TracePhase,
+export type {
+  TimelineArg,
+  TimelineDocument,
+  TimelineRecord,
+  TraceDocument,
+  TraceEvent,
+  TraceOtherData,
+  TracePhase,
 } from './types.js';

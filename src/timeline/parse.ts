@@ -7,7 +7,10 @@
 import { TimelineFormatError } from '../errors.js';
 import { describeValue } from '../internal/describe.js';
 import { describeProblem, readRecord } from './record.js';
-import { TIMELINE_FORMAT, type TimelineDocument, type TimelineRecord } from './types.js';
+import type { TimelineDocument, TimelineRecord } from './types.js';
+
+/** The `format` field of a {@link TimelineDocument}: tells a timeline file from any other JSON. */
+export const TIMELINE_FORMAT: TimelineDocument['format'] = 'selfsame-timeline';
 
 /** Options of `Timeline.parse`. */
 export interface ParseTimelineOptions {

@@ -42,8 +42,8 @@ export function readRecord(input: unknown, path: string): ReadRecord {
     return problem(path, 'an object', input);
   }
   const given = input as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!KNOWN.has(key)) {
+  for (const key in given) {
+    if (!KNOWN.has(key) && Object.hasOwn(given, key)) {
       return problem(
         `${path}.${key}`,
         `absent (not a record field; the fields are ${[...KNOWN].join(', ')})`,
@@ -77,28 +77,28 @@ export function readRecord(input: unknown, path: string): ReadRecord {
   if (kind !== undefined && kind !== 'call' && kind !== 'pool') {
     return problem(`${path}.kind`, '`"call"`, `"pool"` or absent', kind);
   }
-  for (const [name, value] of [
-    ['flowOut', flowOut],
-    ['flowIn', flowIn],
-  ] as const) {
-    if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value))) {
-      return problem(`${path}.${name}`, 'an integer or absent', value);
-    }
+  if (flowOut !== undefined && !Number.isSafeInteger(flowOut)) {
+    return problem(`${path}.flowOut`, 'an integer or absent', flowOut);
+  }
+  if (flowIn !== undefined && !Number.isSafeInteger(flowIn)) {
+    return problem(`${path}.flowIn`, 'an integer or absent', flowIn);
   }
   const checkedArgs = readArgs(args, `${path}.args`);
   if ('problem' in checkedArgs) return checkedArgs;
+  // One literal with every field, absent ones `undefined` (JSON leaves them out): one shape for
+  // every record, and no intermediate objects, on the path every collected call takes.
   const record: TimelineRecord = {
     qualname,
-    ...(module === undefined ? {} : { module }),
+    module,
     start,
     end,
     outcome,
-    ...(outcome === 'error' ? { error: describeThrown(given.error) } : {}),
+    error: outcome === 'error' ? describeThrown(given.error) : undefined,
     threadId,
-    ...(kind === undefined ? {} : { kind }),
-    ...(flowOut === undefined ? {} : { flowOut: flowOut as number }),
-    ...(flowIn === undefined ? {} : { flowIn: flowIn as number }),
-    ...(checkedArgs.args === undefined ? {} : { args: checkedArgs.args }),
+    kind,
+    flowOut: flowOut as number | undefined,
+    flowIn: flowIn as number | undefined,
+    args: checkedArgs.args,
   };
   return { record };
 }

@@ -8,17 +8,12 @@
 
 import { checkOptions } from '../internal/check.js';
 import { describeValue } from '../internal/describe.js';
-import type { ExecutionRecord } from '../track-execution-time.js';
+import type { ExecutionRecord } from '../track-execution-time/types.js';
 import { buildHTML, type HTMLOptions } from './html.js';
-import { type ParseTimelineOptions, parseTimeline } from './parse.js';
+import { type ParseTimelineOptions, parseTimeline, TIMELINE_FORMAT } from './parse.js';
 import { describeProblem, readRecord } from './record.js';
 import { buildTraceEvents, type TraceEventsOptions } from './trace-events.js';
-import {
-  TIMELINE_FORMAT,
-  type TimelineDocument,
-  type TimelineRecord,
-  type TraceDocument,
-} from './types.js';
+import type { TimelineDocument, TimelineRecord, TraceDocument } from './types.js';
 
 /**
  * A collection of timed calls, on any number of threads, that exports what it holds. It imports

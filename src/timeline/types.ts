@@ -41,7 +41,7 @@ export interface TimelineRecord {
 /** The JSON form of a timeline: what `JSON.stringify(timeline)` writes and the command line reads. */
 export interface TimelineDocument {
   /** Always `selfsame-timeline`: tells this file from any other JSON. */
-  readonly format: typeof TIMELINE_FORMAT;
+  readonly format: 'selfsame-timeline';
   /** The version of this layout, `1`. */
   readonly version: 1;
   /** Names of threads by thread id; a thread without one is shown as `main` or `worker N`. */
@@ -49,9 +49,6 @@ export interface TimelineDocument {
   /** Every record, in the order they were collected. */
   readonly records: readonly TimelineRecord[];
 }
-
-/** The `format` field of a {@link TimelineDocument}. */
-export const TIMELINE_FORMAT = 'selfsame-timeline';
 
 /** The phases of the Trace Event Format that selfsame writes. */
 export type TracePhase = 'X' | 'b' | 'e' | 's' | 'f' | 'i' | 'M';
