@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { checkTraceFormat } from './timeline/support.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -68,6 +69,18 @@ describe('npm run demo: the seed article on worker threads', () => {
       'utf8',
     );
     expect(html).toContain('<title>Lesson 1: two workers</title>');
+    const trace = JSON.parse(
+      readFileSync(new URL('../examples/.build/seed-pool.trace.json', import.meta.url), 'utf8'),
+    );
+    checkTraceFormat(trace);
+    const threads = trace.traceEvents
+      .filter((event: { name: string }) => event.name === 'thread_name')
+      .map((event: { args: { name: string } }) => event.args.name);
+    expect(threads.sort()).toEqual(
+      ['main', `worker ${first.threadId}`, `worker ${second.threadId}`].sort(),
+    );
+    const flows = trace.traceEvents.filter((event: { ph: string }) => event.ph === 'f');
+    expect(flows).toHaveLength(2);
   });
 
   it('lesson 2: a decorator without wraps is refused with the local-object error', () => {

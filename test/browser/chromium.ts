@@ -20,15 +20,16 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function startChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
+/** Starts Chromium from `executable`; rejects, naming the way out, when it is not there. */
+export async function startChromium(executable = CHROMIUM): Promise<Browser> {
+  if (!existsSync(executable)) {
     throw new Error(
-      `Chromium is missing: ${CHROMIUM} does not exist. Install it with \`apt-get update && apt-get install -y chromium\` (Debian), or set SELFSAME_CHROMIUM to a Chromium binary. The browser suite never passes without a browser.`,
+      `Chromium is missing: ${executable} does not exist. Install it with \`apt-get update && apt-get install -y chromium\` (Debian), or set SELFSAME_CHROMIUM to a Chromium binary. The browser suite never passes without a browser.`,
     );
   }
   const profile = await mkdtemp(join(tmpdir(), 'selfsame-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: executable,
     headless: true,
     args: [
       '--headless',
