@@ -11,6 +11,11 @@ export interface ReferenceOptions {
   /**
    * The directory every module must live in, after symlinks are resolved; module ids are
    * `./`-relative POSIX paths from it. A path or a `file:` URL. Default: `process.cwd()`.
+   *
+   * Every module file under the root is trusted to be imported, with two exceptions refused
+   * before any import: a path through a `node_modules` folder (an installed package is reachable
+   * only by a name listed in `packages`), and selfsame's own modules other than its public
+   * entry points. Give a root that holds only modules safe to import.
    */
   readonly root?: string | URL | undefined;
   /**

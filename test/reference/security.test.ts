@@ -259,7 +259,7 @@ describe('fromReference imports only allowlisted modules', () => {
     await expectRefusal(
       ref({ module: './link.js', qualname: 'pwn' }),
       ReferencePolicyError,
-      `Refused ${where('./link.js', 'pwn')}: the module resolves to a file outside the root \`${base}/root\` (a symlink)`,
+      `Refused ${where('./link.js', 'pwn')}: the module resolves to a file outside the root \`${base}/root\` (a symlink); set \`options.root\` to a directory that holds the file itself`,
       { root: join(base, 'root') },
     );
   });
