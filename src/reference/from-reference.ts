@@ -31,7 +31,7 @@ import {
 } from './module-id.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
 import { verify } from './signature.js';
-import { DENIED_SEGMENTS, walk } from './walk.js';
+import { DENIED_SEGMENTS, thenHazard, walk } from './walk.js';
 
 /** A reference already resolved under one policy: re-walked on every hit, never trusted stale. */
 interface Resolved {
@@ -193,15 +193,26 @@ async function resolve(
       `Refused ${where}: the name holds a native or bound function, which has no digest`,
     );
   }
-  if ('then' in fn) {
-    // `fromReference` settles its promise with the function: a `then` on it would be called.
+  // `fromReference` settles its promise with the function: a `then` on it would be called.
+  const hazard = thenHazard(fn);
+  if (hazard === 'then') {
     throw new ReferenceIdentityError(
       `Refused ${where}: the function found has a \`then\`, which settling a promise with it would call`,
+    );
+  }
+  if (hazard === 'proxy') {
+    throw new ReferenceIdentityError(
+      `Refused ${where}: the function found has a Proxy in its prototype chain, whose traps settling a promise with it would run`,
     );
   }
   checkIdentity(fn, reference, moduleUrl, target, where);
   if (policy.verifyIntegrity) {
     const actual = digestOf(fn);
+    if (actual === undefined) {
+      throw new ReferenceIdentityError(
+        `Refused ${where}: the function found wraps a Proxy, whose traps are never run, so its digest cannot be computed`,
+      );
+    }
     if (actual !== reference.digest) {
       throw new IntegrityError(
         `Refused ${where}: the implementation differs from the one referenced (digest ${actual} instead of ${reference.digest}); pass \`verifyIntegrity: false\` to run it anyway`,

@@ -15,9 +15,10 @@ import { type FunctionReference, isQualname, label, makeReference } from './form
 import { hasLoaded, type Loaded, loadNamespace } from './load-module.js';
 import { locate } from './locate.js';
 import { classifyModuleId, locateModule, moduleIdsOf } from './module-id.js';
+import { util } from './node.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
 import { sign } from './signature.js';
-import { DENIED_SEGMENTS, type WalkResult, walk } from './walk.js';
+import { DENIED_SEGMENTS, thenHazard, type WalkResult, walk } from './walk.js';
 
 /** A proven reference, unsigned, and the policy it was proven under. */
 interface Proof {
@@ -84,6 +85,11 @@ export async function toReference(
 }
 
 async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
+  if (util().types.isProxy(fn)) {
+    throw new NotReferenceableError(
+      "Can't serialize a Proxy: its traps are never run; reference the function it stands for",
+    );
+  }
   const name = ownName(fn);
   if (name.startsWith('bound ') && isNative(fn)) {
     throw new NotReferenceableError(
@@ -97,9 +103,15 @@ async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
   }
   const recordedQualname = ownData(fn, QUALNAME_KEY);
   const qualname = typeof recordedQualname === 'string' ? recordedQualname : name;
-  if ('then' in fn) {
+  const hazard = thenHazard(fn);
+  if (hazard === 'then') {
     throw new NotReferenceableError(
       `Can't serialize ${qualname || 'an anonymous function'}: it has a \`then\`, which \`fromReference\` settling its promise with it would call`,
+    );
+  }
+  if (hazard === 'proxy') {
+    throw new NotReferenceableError(
+      `Can't serialize ${qualname || 'an anonymous function'}: it has a Proxy in its prototype chain, whose traps \`fromReference\` settling its promise with it would run`,
     );
   }
   if (qualname === '') {
@@ -112,7 +124,13 @@ async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
   }
 
   // The chain's innermost function is the one whose identity a wrapper made by `wraps` carries.
-  const innermost = wrappedChain(fn).at(-1) as Function;
+  const chain = wrappedChain(fn);
+  if (chain.proxy) {
+    throw new NotReferenceableError(
+      `Can't serialize ${qualname}: it wraps a Proxy, whose traps are never run, so its digest cannot be computed; wrap the function itself`,
+    );
+  }
+  const innermost = chain.links.at(-1) as Function;
   const recordedModule = ownData(fn, MODULE_KEY);
   const moduleUrl =
     typeof recordedModule === 'string' ? recordedModule : definedIn(innermost, qualname);
@@ -168,7 +186,8 @@ async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
       `Can't serialize ${qualname}: it's not the same object as ${id}.${qualname}`,
     );
   }
-  return makeReference(id, segments.join('.'), digestOf(fn), undefined);
+  // The chain was checked above to hold no Proxy, so the digest exists.
+  return makeReference(id, segments.join('.'), digestOf(fn) as string, undefined);
 }
 
 /** One module id tried: its namespace, and where the walk of the qualname led. */

@@ -181,6 +181,78 @@ describe('fromReference runs no getter and no Proxy trap', () => {
   });
 });
 
+describe('Proxies where the guards look run no trap', () => {
+  const FAKE = `sha256:${'0'.repeat(64)}`;
+
+  it('refuses any Proxy as the reference object: plain, array, function, revoked', async () => {
+    const revocable = Proxy.revocable(ref(), {});
+    revocable.revoke();
+    const counting: ProxyHandler<object> = {
+      get: () => (wires.traps += 1),
+      ownKeys: () => {
+        wires.traps += 1;
+        return [];
+      },
+    };
+    for (const value of [
+      new Proxy([], counting),
+      new Proxy(() => 1, counting),
+      new Proxy(ref(), counting),
+      revocable.proxy,
+    ]) {
+      await expectRefusal(
+        value,
+        ReferenceFormatError,
+        'Refused a function reference that is a Proxy',
+      );
+    }
+  });
+
+  it('refuses a function whose prototype chain holds a Proxy, in both directions', async () => {
+    const { protoProxied } = await fixture('proxies.js');
+    await expect(toReference(protoProxied, options)).rejects.toMatchObject({
+      code: 'ERR_SELFSAME_NOT_REFERENCEABLE',
+      message:
+        "Can't serialize protoProxied: it has a Proxy in its prototype chain, whose traps `fromReference` settling its promise with it would run",
+    });
+    await expectRefusal(
+      ref({ module: './proxies.js', qualname: 'protoProxied', digest: FAKE }),
+      ReferenceIdentityError,
+      `Refused ${where('./proxies.js', 'protoProxied')}: the function found has a Proxy in its prototype chain, whose traps settling a promise with it would run`,
+    );
+  });
+
+  it('refuses a function that wraps a Proxy, without reading the Proxy for the digest', async () => {
+    const { wrapsProxy } = await fixture('proxies.js');
+    await expect(toReference(wrapsProxy, options)).rejects.toMatchObject({
+      code: 'ERR_SELFSAME_NOT_REFERENCEABLE',
+      message:
+        "Can't serialize wrapsProxy: it wraps a Proxy, whose traps are never run, so its digest cannot be computed; wrap the function itself",
+    });
+    await expectRefusal(
+      ref({ module: './proxies.js', qualname: 'wrapsProxy', digest: FAKE }),
+      ReferenceIdentityError,
+      `Refused ${where('./proxies.js', 'wrapsProxy')}: the function found wraps a Proxy, whose traps are never run, so its digest cannot be computed`,
+    );
+  });
+
+  it('refuses a Proxy given to toReference', async () => {
+    const { add } = await fixture('tasks.js');
+    const counting: ProxyHandler<Function> = {
+      getOwnPropertyDescriptor: () => {
+        wires.traps += 1;
+        return undefined;
+      },
+      get: () => (wires.traps += 1),
+    };
+    await expect(toReference(new Proxy(add, counting), options)).rejects.toMatchObject({
+      code: 'ERR_SELFSAME_NOT_REFERENCEABLE',
+      message:
+        "Can't serialize a Proxy: its traps are never run; reference the function it stands for",
+    });
+  });
+});
+
 describe('fromReference imports only allowlisted modules', () => {
   const cases: [string, string, string][] = [
     ['a data: URL', 'data:text/javascript,globalThis.__selfsamePwned=1', NOT_A_PATH_OR_PACKAGE],
