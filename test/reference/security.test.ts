@@ -208,33 +208,34 @@ describe('Proxies where the guards look run no trap', () => {
     }
   });
 
-  it('refuses a function whose prototype chain holds a Proxy, in both directions', async () => {
-    const { protoProxied } = await fixture('proxies.js');
-    await expect(toReference(protoProxied, options)).rejects.toMatchObject({
-      code: 'ERR_SELFSAME_NOT_REFERENCEABLE',
-      message:
-        "Can't serialize protoProxied: it has a Proxy in its prototype chain, whose traps `fromReference` settling its promise with it would run",
+  const hidden: [string, string, string, string][] = [
+    [
+      'a function whose prototype chain holds a Proxy (the `then` guard)',
+      'protoProxied',
+      "Can't serialize protoProxied: it has a Proxy in its prototype chain, whose traps `fromReference` settling its promise with it would run",
+      'the function found has a Proxy in its prototype chain, whose traps settling a promise with it would run',
+    ],
+    [
+      'a function that wraps a Proxy, without reading the Proxy for the digest',
+      'wrapsProxy',
+      "Can't serialize wrapsProxy: it wraps a Proxy, whose traps are never run, so its digest cannot be computed; wrap the function itself",
+      'the function found wraps a Proxy, whose traps are never run, so its digest cannot be computed',
+    ],
+  ];
+  for (const [title, qualname, toMessage, fromMessage] of hidden) {
+    it(`refuses ${title}, in both directions`, async () => {
+      const fn = (await fixture('proxies.js'))[qualname];
+      await expect(toReference(fn, options)).rejects.toMatchObject({
+        code: 'ERR_SELFSAME_NOT_REFERENCEABLE',
+        message: toMessage,
+      });
+      await expectRefusal(
+        ref({ module: './proxies.js', qualname, digest: FAKE }),
+        ReferenceIdentityError,
+        `Refused ${where('./proxies.js', qualname)}: ${fromMessage}`,
+      );
     });
-    await expectRefusal(
-      ref({ module: './proxies.js', qualname: 'protoProxied', digest: FAKE }),
-      ReferenceIdentityError,
-      `Refused ${where('./proxies.js', 'protoProxied')}: the function found has a Proxy in its prototype chain, whose traps settling a promise with it would run`,
-    );
-  });
-
-  it('refuses a function that wraps a Proxy, without reading the Proxy for the digest', async () => {
-    const { wrapsProxy } = await fixture('proxies.js');
-    await expect(toReference(wrapsProxy, options)).rejects.toMatchObject({
-      code: 'ERR_SELFSAME_NOT_REFERENCEABLE',
-      message:
-        "Can't serialize wrapsProxy: it wraps a Proxy, whose traps are never run, so its digest cannot be computed; wrap the function itself",
-    });
-    await expectRefusal(
-      ref({ module: './proxies.js', qualname: 'wrapsProxy', digest: FAKE }),
-      ReferenceIdentityError,
-      `Refused ${where('./proxies.js', 'wrapsProxy')}: the function found wraps a Proxy, whose traps are never run, so its digest cannot be computed`,
-    );
-  });
+  }
 
   it('refuses a Proxy given to toReference', async () => {
     const { add } = await fixture('tasks.js');
