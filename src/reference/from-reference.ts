@@ -42,8 +42,8 @@ interface Resolved {
   readonly namespace: object;
   readonly segments: readonly string[];
   readonly fn: AnyFunction;
-  /** The keys this reference's signature was verified with (strings by value, bytes by identity). */
-  readonly verifiedKeys: Set<string | Uint8Array>;
+  /** The keys this reference's signature was verified with, by value (`Policy.keyId`). */
+  readonly verifiedKeys: Set<string>;
 }
 
 // Policy (root, packages, verifyIntegrity) -> digest -> the resolutions of references with it.
@@ -102,7 +102,7 @@ export async function fromReference<F extends AnyFunction = AnyFunction>(
   if (policy.key !== undefined) checkSignature(reference, policy.key, where);
 
   const found = await resolve(reference, target, policy, where);
-  if (policy.key !== undefined) found.verifiedKeys.add(policy.key);
+  if (policy.keyId !== undefined) found.verifiedKeys.add(policy.keyId);
   remember(policy.resolutionId, found);
   return found.fn as F;
 }
@@ -124,7 +124,7 @@ function cached(
     if (entry.module !== module || entry.qualname !== qualname || entry.signature !== signature) {
       continue;
     }
-    if (policy.key !== undefined && !entry.verifiedKeys.has(policy.key)) return undefined;
+    if (policy.keyId !== undefined && !entry.verifiedKeys.has(policy.keyId)) return undefined;
     // Walked again, so that a name rebound since is resolved (and checked) afresh.
     const again = walk(entry.namespace, entry.segments);
     return again.ok && again.value === entry.fn ? entry.fn : undefined;
