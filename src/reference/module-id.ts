@@ -30,7 +30,7 @@ export function classifyModuleId(id: string, policy: Policy, where: string): Mod
     const segments = id.slice(2).split('/');
     if (!segments.every((segment) => PATH_SEGMENT.test(segment))) {
       throw new ReferencePolicyError(
-        `Refused ${where}: a module path may hold only plain segments (no \`..\`, \`.\`, empty segments, \`%\`, \`?\`, \`#\`, \`:\` or \`\\\`)`,
+        `Refused ${where}: a module path may hold only plain segments of ASCII letters, digits and \`_@+~.-\` (no spaces, \`..\`, \`.\`, empty segments, \`%\`, \`?\`, \`#\`, \`:\` or \`\\\`)`,
       );
     }
     if (segments.includes('node_modules')) {
@@ -77,9 +77,8 @@ function checkExtension(file: string, where: string): void {
  * `file:` URL.
  */
 export function locateModule(target: ModuleTarget, policy: Policy, where: string): string {
-  const { sep } = path();
   if (target.kind === 'file') {
-    const real = realFile(`${policy.root}${sep}${target.relative.split('/').join(sep)}`, where);
+    const real = realFile(path().join(policy.root, ...target.relative.split('/')), where);
     if (!isWithin(real, policy.root)) {
       throw new ReferencePolicyError(
         `Refused ${where}: the module resolves to a file outside the root \`${policy.root}\` (a symlink); set \`options.root\` to a directory that holds the file itself`,

@@ -2,7 +2,7 @@
  * `toReference`: names a function by module and qualname, after proving that the name leads
  * back to the very same function, as pickle does before it promises anything.
  */
-import { NotReferenceableError } from '../errors.js';
+import { NotReferenceableError, ReferencePolicyError, ReferenceResolveError } from '../errors.js';
 import type { AnyFunction } from '../identity.js';
 import { isModuleEvaluating } from '../internal/call-site.js';
 import { checkFunction } from '../internal/check.js';
@@ -212,9 +212,14 @@ async function attemptModule(
   evaluating: string | undefined,
 ): Promise<Attempt> {
   const where = label(id, qualname);
+  let moduleUrl: string;
+  try {
+    moduleUrl = locateModule(classifyModuleId(id, policy, where), policy, where);
+  } catch (error) {
+    throw refusedModule(qualname, id, where, error);
+  }
   let loaded: Loaded | undefined;
   try {
-    const moduleUrl = locateModule(classifyModuleId(id, policy, where), policy, where);
     const loading = loadNamespace(moduleUrl, where);
     loaded =
       moduleUrl === evaluating ? await settledWithin(loading, EVALUATING_GRACE_MS) : await loading;
@@ -243,6 +248,37 @@ async function attemptModule(
     }
   }
   return { id, namespace, segments, step };
+}
+
+/**
+ * Why the module id of a function is refused, said as a serialization failure: the policy's
+ * rule and the way out. Nothing was imported.
+ */
+function refusedModule(
+  qualname: string,
+  id: string,
+  where: string,
+  error: unknown,
+): NotReferenceableError {
+  if (!(error instanceof ReferencePolicyError || error instanceof ReferenceResolveError)) {
+    return new NotReferenceableError(`Can't serialize ${qualname}: locating ${id} failed`, {
+      cause: error,
+    });
+  }
+  const prefix =
+    error instanceof ReferencePolicyError ? `Refused ${where}: ` : `Cannot resolve ${where}: `;
+  const rule = error.message.startsWith(prefix)
+    ? error.message.slice(prefix.length)
+    : error.message;
+  const wayOut = /\.[cm]?ts$/.test(id)
+    ? '; the module is TypeScript, which a worker thread or another process cannot import without a loader: compile it and run the JavaScript'
+    : error instanceof ReferencePolicyError && rule.startsWith('a module path may hold only')
+      ? '; rename the file or its folders under the root'
+      : '';
+  return new NotReferenceableError(
+    `Can't serialize ${qualname}: its module id \`${id}\` is refused: ${rule}${wayOut}`,
+    { cause: error },
+  );
 }
 
 /**

@@ -4,12 +4,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ReferencePolicyError, type SelfsameError } from '../../src/errors.js';
+import {
+  NotReferenceableError,
+  ReferencePolicyError,
+  type SelfsameError,
+} from '../../src/errors.js';
+import { defineIdentity } from '../../src/identity.js';
 import { digestOf } from '../../src/reference/digest.js';
 import { fromReference } from '../../src/reference/from-reference.js';
 import { loadNamespace } from '../../src/reference/load-module.js';
+import { toReference } from '../../src/reference/to-reference.js';
 
 type Sentinel = { __selfsameRan?: string[] };
 const ran = () => (globalThis as Sentinel).__selfsameRan ?? [];
@@ -128,6 +134,60 @@ describe('a listed package does not open the packages nested in it', () => {
     );
     expect(error.message).toBe(
       `Refused ${where(module)}: the specifier resolves to a file of the package \`other\`, not of the listed \`${good}\`; list that package in \`options.packages\` by its own name`,
+    );
+  });
+});
+
+describe('roots and file names the module id cannot or can carry', () => {
+  const base = mkdtempSync(join(tmpdir(), 'selfsame-paths-'));
+  cleanup.push(base);
+  const odd = join(base, 'with space é #');
+  const run = async (file: string): Promise<Function> => {
+    writeFileSync(file, 'export function run() {\n  return 1;\n}\n');
+    const { namespace } = await loadNamespace(pathToFileURL(file).href, file);
+    return namespace.run as Function;
+  };
+  mkdirSync(odd);
+
+  it('accepts `/` as the root', async () => {
+    const fn = await run(join(base, 'at-root.js'));
+    const reference = await toReference(fn, { root: '/' });
+    expect(reference.module).toBe(`.${base}/at-root.js`);
+    expect(await fromReference(reference, { root: '/' })).toBe(fn);
+  });
+
+  it('accepts a root whose path holds a space, `é` and `#`', async () => {
+    const fn = await run(join(odd, 'plain.js'));
+    const reference = await toReference(fn, { root: odd });
+    expect(reference.module).toBe('./plain.js');
+    expect(await fromReference(reference, { root: odd })).toBe(fn);
+  });
+
+  it('refuses a file name with a space, `é` or `#` by its rule, saying nothing was imported', async () => {
+    const names: [string, string][] = [
+      ['my task.js', '"./my task.js"'],
+      ['é.js', '"./\\u00e9.js"'],
+      ['a#b.js', './a#b.js'],
+    ];
+    for (const [name, shown] of names) {
+      const fn = await run(join(odd, name));
+      const error = await toReference(fn, { root: odd }).catch((caught: Error) => caught);
+      expect(error).toBeInstanceOf(NotReferenceableError);
+      expect((error as Error).message).toBe(
+        `Can't serialize run: its module id \`./${name}\` is refused: a module path may hold only plain segments of ASCII letters, digits and \`_@+~.-\` (no spaces, \`..\`, \`.\`, empty segments, \`%\`, \`?\`, \`#\`, \`:\` or \`\\\`); rename the file or its folders under the root`,
+      );
+      expect(((error as Error).cause as Error).message).toContain(`in \`${shown}\``);
+    }
+  });
+
+  it('says in the message itself that a TypeScript module cannot be imported as it is', async () => {
+    const file = join(base, 'task.ts');
+    writeFileSync(file, 'export function task() {}\n');
+    const fn = defineIdentity(function task() {}, { module: pathToFileURL(file).href });
+    const error = await toReference(fn, { root: base }).catch((caught: Error) => caught);
+    expect(error).toBeInstanceOf(NotReferenceableError);
+    expect((error as Error).message).toBe(
+      "Can't serialize task: its module id `./task.ts` is refused: a module file must end with .js, .mjs, .cjs; the module is TypeScript, which a worker thread or another process cannot import without a loader: compile it and run the JavaScript",
     );
   });
 });

@@ -74,7 +74,7 @@ const where = (module: string, qualname = 'add') =>
 const NOT_A_PATH_OR_PACKAGE =
   'a module id must be a `./`-relative path under the root or a package specifier (no absolute paths, URLs, `data:`, `node:`, `..`, queries or fragments)';
 const PLAIN_SEGMENTS =
-  'a module path may hold only plain segments (no `..`, `.`, empty segments, `%`, `?`, `#`, `:` or `\\`)';
+  'a module path may hold only plain segments of ASCII letters, digits and `_@+~.-` (no spaces, `..`, `.`, empty segments, `%`, `?`, `#`, `:` or `\\`)';
 
 describe('fromReference refuses forbidden and inherited segments', () => {
   for (const segment of ['__proto__', 'prototype', 'constructor', 'caller', 'arguments', 'then']) {
