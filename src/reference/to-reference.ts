@@ -20,10 +20,15 @@ import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
 import { sign } from './signature.js';
 import { DENIED_SEGMENTS, thenHazard, type WalkResult, walk } from './walk.js';
 
-/** A proven reference, unsigned, and the policy it was proven under. */
+/**
+ * A proven reference, unsigned, the policy it was proven under, and the path that proved it:
+ * walked again at every call, as pickle checks identity at every dump.
+ */
 interface Proof {
   readonly policyId: string;
   readonly reference: FunctionReference;
+  readonly namespace: object;
+  readonly segments: readonly string[];
 }
 
 const proofs = new WeakMap<Function, Proof>();
@@ -69,8 +74,11 @@ export async function toReference(
   checkFunction(fn, 'fn');
   const policy = toPolicy(options);
   let proof = proofs.get(fn);
-  if (proof === undefined || proof.policyId !== policy.id) {
-    proof = { policyId: policy.id, reference: await prove(fn, policy) };
+  if (proof === undefined || proof.policyId !== policy.id || !stillHolds(proof, fn)) {
+    // A name rebound since the proof is proven afresh, which names the rebinding when the
+    // function is no longer found.
+    proofs.delete(fn);
+    proof = { policyId: policy.id, ...(await prove(fn, policy)) };
     proofs.set(fn, proof);
   }
   const { reference } = proof;
@@ -84,7 +92,16 @@ export async function toReference(
       );
 }
 
-async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
+/** Whether the proof's path still leads to `fn`: the namespace is loaded, so a few reads. */
+function stillHolds(proof: Proof, fn: Function): boolean {
+  const again = walk(proof.namespace, proof.segments);
+  return again.ok && again.value === fn;
+}
+
+async function prove(
+  fn: Function,
+  policy: Policy,
+): Promise<{ reference: FunctionReference; namespace: object; segments: readonly string[] }> {
   if (util().types.isProxy(fn)) {
     throw new NotReferenceableError(
       "Can't serialize a Proxy: its traps are never run; reference the function it stands for",
@@ -187,7 +204,11 @@ async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
     );
   }
   // The chain was checked above to hold no Proxy, so the digest exists.
-  return makeReference(id, segments.join('.'), digestOf(fn) as string, undefined);
+  return {
+    reference: makeReference(id, segments.join('.'), digestOf(fn) as string, undefined),
+    namespace,
+    segments,
+  };
 }
 
 /** One module id tried: its namespace, and where the walk of the qualname led. */

@@ -54,6 +54,23 @@ describe('toReference', () => {
     expect(await toReference(multiply, options)).toBe(await toReference(multiply, options));
   });
 
+  it('re-proves identity at every call: a rebinding since the last proof is refused, as pickle does', async () => {
+    const module = await fixture('rebinding.js');
+    module.restore();
+    const before = module.add;
+    const proven = await toReference(before, options);
+    expect(proven).toMatchObject({ qualname: 'add' });
+    module.rebind();
+    expect((await refusal(before)).message).toBe(
+      "Can't serialize add: it's not the same object as ./rebinding.js.add",
+    );
+    // The function bound now is referenced, with the digest of its own implementation.
+    const after = await toReference(module.add, options);
+    expect(after).toMatchObject({ module: './rebinding.js', qualname: 'add' });
+    expect(after.digest).not.toBe(proven.digest);
+    module.restore();
+  });
+
   it("refuses a hand-written decorator's wrapper as a local object, as pickle does", async () => {
     const { slowAdd } = await fixture('hand-written.js');
     expect((await refusal(slowAdd)).message).toBe(
