@@ -15,6 +15,7 @@ import { ownName } from '../internal/describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
 import { ownData } from '../internal/own-data.js';
 import { digestOf, isNative } from './digest.js';
+import { findExport } from './find-export.js';
 import {
   checkFields,
   type FunctionReference,
@@ -205,7 +206,7 @@ async function resolve(
       `Refused ${where}: the function found has a Proxy in its prototype chain, whose traps settling a promise with it would run`,
     );
   }
-  checkIdentity(fn, reference, moduleUrl, target, where);
+  checkIdentity(fn, namespace, reference, moduleUrl, target, where);
   if (policy.verifyIntegrity) {
     const actual = digestOf(fn);
     if (actual === undefined) {
@@ -235,25 +236,28 @@ async function resolve(
 }
 
 /**
- * The function's own identity must agree with the name it was found under: its recorded
- * qualname (or, when none is recorded, its `name` as the last segment) and its recorded module.
+ * The reference must name the function by its one path: its recorded qualname (or its name)
+ * when that leads to it, else the first path the search of the exports finds, as
+ * `toReference` names it; any other path holding it is an alias. Its recorded module, if any,
+ * must be the module imported.
  */
 function checkIdentity(
   fn: Function,
+  namespace: object,
   reference: FunctionReference,
   moduleUrl: string,
   target: ModuleTarget,
   where: string,
 ): void {
   const qualname = ownData(fn, QUALNAME_KEY);
-  const lastSegment = reference.qualname.slice(reference.qualname.lastIndexOf('.') + 1);
-  if (
-    typeof qualname === 'string' ? qualname !== reference.qualname : ownName(fn) !== lastSegment
-  ) {
-    const own = typeof qualname === 'string' ? qualname : ownName(fn) || '<anonymous>';
-    throw new ReferenceIdentityError(
-      `Refused ${where}: the function found is \`${own}\`, not \`${reference.qualname}\` (an alias or a rebinding)`,
-    );
+  const own = typeof qualname === 'string' ? qualname : ownName(fn);
+  if (own !== reference.qualname) {
+    const found = findExport(fn, namespace, own);
+    if (found?.segments.join('.') !== reference.qualname) {
+      throw new ReferenceIdentityError(
+        `Refused ${where}: the function found is \`${own || '<anonymous>'}\`, not \`${reference.qualname}\` (an alias or a rebinding)`,
+      );
+    }
   }
   const module = ownData(fn, MODULE_KEY);
   if (

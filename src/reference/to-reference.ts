@@ -10,10 +10,11 @@ import { ownName } from '../internal/describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
 import { ownData } from '../internal/own-data.js';
 import { digestOf, isNative, wrappedChain } from './digest.js';
-import { enclosingExport } from './enclosing-export.js';
+import { localQualname } from './enclosing-export.js';
+import { type Found, type FoundBy, findExport } from './find-export.js';
 import { type FunctionReference, isQualname, label, makeReference } from './format.js';
 import { hasLoaded, type Loaded, loadNamespace } from './load-module.js';
-import { locate } from './locate.js';
+import { closureNames, locate } from './locate.js';
 import { classifyModuleId, locateModule, moduleIdsOf } from './module-id.js';
 import { util } from './node.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
@@ -29,6 +30,8 @@ interface Proof {
   readonly reference: FunctionReference;
   readonly namespace: object;
   readonly segments: readonly string[];
+  /** Whether the qualname led to the function, or the search of the exports found it. */
+  readonly by: FoundBy;
 }
 
 const proofs = new WeakMap<Function, Proof>();
@@ -92,16 +95,21 @@ export async function toReference(
       );
 }
 
+/**
+ * How the qualname of `fn`'s last proof was found: `'qualname'` when its recorded qualname (or
+ * its name) led to it, `'search'` when the exports were searched for the very object.
+ */
+export function foundBy(fn: Function): FoundBy | undefined {
+  return proofs.get(fn)?.by;
+}
+
 /** Whether the proof's path still leads to `fn`: the namespace is loaded, so a few reads. */
 function stillHolds(proof: Proof, fn: Function): boolean {
   const again = walk(proof.namespace, proof.segments);
   return again.ok && again.value === fn;
 }
 
-async function prove(
-  fn: Function,
-  policy: Policy,
-): Promise<{ reference: FunctionReference; namespace: object; segments: readonly string[] }> {
+async function prove(fn: Function, policy: Policy): Promise<Omit<Proof, 'policyId'>> {
   if (util().types.isProxy(fn)) {
     throw new NotReferenceableError(
       "Can't serialize a Proxy: its traps are never run; reference the function it stands for",
@@ -167,71 +175,79 @@ async function prove(
   // imported here before has finished evaluating, and its proofs skip reading the stack.
   const evaluating =
     hasLoaded(moduleUrl) || !isModuleEvaluating(moduleUrl, toReference) ? undefined : moduleUrl;
+  const subject: Subject = {
+    fn,
+    qualname,
+    local: typeof recordedModule === 'string' ? undefined : innermost,
+  };
   let attempt: Attempt | undefined;
   for (const id of ids) {
-    attempt = await attemptModule(
-      fn,
-      id,
-      qualname,
-      typeof recordedQualname === 'string',
-      policy,
-      evaluating,
-    );
-    if (attempt.step.ok && attempt.step.value === fn) break;
+    attempt = await attemptModule(subject, id, policy, evaluating);
+    if (attempt.found !== undefined) break;
   }
-  const { id, namespace, segments, step } = attempt as Attempt;
-  if (!step.ok) {
-    const method = instanceMethodOwner(fn, namespace, segments);
+  const { id, namespace, found, step } = attempt as Attempt;
+  if (found === undefined) {
+    const method = instanceMethodOwner(fn, namespace, qualname.split('.'));
     if (method !== undefined) {
       throw new NotReferenceableError(
         `Can't serialize ${qualname}: it's an instance method of ${method}; reference a static method or an exported function that takes the instance's data`,
       );
     }
-    const local =
-      typeof recordedModule === 'string' ? undefined : enclosingExport(innermost, namespace);
-    if (local !== undefined) {
-      throw new NotReferenceableError(
-        `Can't serialize local object '${local}.<locals>.${qualname}'`,
-      );
+    if (attempt?.local !== undefined) {
+      throw new NotReferenceableError(`Can't serialize local object '${attempt.local}'`);
     }
     throw new NotReferenceableError(
-      `Can't serialize ${qualname}: it's not found as ${id}.${qualname}`,
+      step.ok
+        ? `Can't serialize ${qualname}: it's not the same object as ${id}.${qualname}`
+        : `Can't serialize ${qualname}: it's not found as ${id}.${qualname}`,
     );
   }
-  if (step.value !== fn) {
-    throw new NotReferenceableError(
-      `Can't serialize ${qualname}: it's not the same object as ${id}.${qualname}`,
-    );
-  }
+  const { segments } = found;
   // The chain was checked above to hold no Proxy, so the digest exists.
   return {
     reference: makeReference(id, segments.join('.'), digestOf(fn) as string, undefined),
     namespace,
     segments,
+    by: found.by,
   };
 }
 
-/** One module id tried: its namespace, and where the walk of the qualname led. */
+/** The function a proof is about, as each module id is tried. */
+interface Subject {
+  readonly fn: Function;
+  /** Its recorded qualname, or its name. */
+  readonly qualname: string;
+  /**
+   * The function whose definition site says whether `fn` is a local object (the innermost of
+   * its wrapped chain), or `undefined` when a recorded module is trusted instead.
+   */
+  readonly local: Function | undefined;
+}
+
+/** One module id tried: its namespace, where the qualname led, and where `fn` was found. */
 interface Attempt {
   readonly id: string;
   readonly namespace: object;
-  readonly segments: readonly string[];
+  /** The walk of the qualname itself. */
   readonly step: WalkResult;
+  readonly found: Found | undefined;
+  /** The local object's pickle-style qualname, when `fn` is not found and is one. */
+  readonly local?: string | undefined;
 }
 
 /**
  * Takes the very path `fromReference` takes (the module id through policy, the import, the
- * walk), and, when nothing recorded the qualname, looks for `name` one level down as well: a
- * static method of an exported class.
+ * walk). When the qualname does not lead to the function, a local object is named as such
+ * (pickle's rule: it was defined inside a function, so no export can be its home); anything
+ * else is looked for by the object itself, through the exports and their static members.
  */
 async function attemptModule(
-  fn: Function,
+  subject: Subject,
   id: string,
-  qualname: string,
-  recorded: boolean,
   policy: Policy,
   evaluating: string | undefined,
 ): Promise<Attempt> {
+  const { fn, qualname } = subject;
   const where = label(id, qualname);
   let moduleUrl: string;
   try {
@@ -255,20 +271,29 @@ async function attemptModule(
     );
   }
   const { namespace } = loaded;
-  const segments = qualname.split('.');
-  const step = walk(namespace, segments);
-  if (!step.ok && !recorded) {
-    const owner = staticMethodOwner(fn, namespace, qualname);
-    if (owner !== undefined) {
-      return {
-        id,
-        namespace,
-        segments: [owner, qualname],
-        step: walk(namespace, [owner, qualname]),
-      };
-    }
+  const step = walk(namespace, qualname.split('.'));
+  if (step.ok && step.value === fn) {
+    return { id, namespace, step, found: { segments: qualname.split('.'), by: 'qualname' } };
   }
-  return { id, namespace, segments, step };
+  if (instanceMethodOwner(fn, namespace, qualname.split('.')) !== undefined) {
+    return { id, namespace, step, found: undefined };
+  }
+  // As pickle: a name that holds another object is a rebinding, whatever `fn` was defined in.
+  const definedIn = step.ok ? undefined : subject.local;
+  const name = qualname.slice(qualname.lastIndexOf('.') + 1);
+  // V8's closures first: a function that closes over another's variables is surely a local.
+  const closures = definedIn === undefined ? [] : closureNames(definedIn);
+  if (closures.length > 0) {
+    const local = localQualname(definedIn as Function, name, namespace, closures);
+    return { id, namespace, step, found: undefined, local };
+  }
+  const found = findExport(fn, namespace, qualname);
+  // Else the source text, once no export holds it: a static method lies inside its class's text.
+  const local =
+    found !== undefined || definedIn === undefined
+      ? undefined
+      : localQualname(definedIn, name, namespace, []);
+  return { id, namespace, step, found, local };
 }
 
 /**
@@ -344,15 +369,6 @@ function definedIn(fn: Function, qualname: string): string {
     );
   }
   return location.url;
-}
-
-/** The export that holds `fn` as its own data property `name` (a static method), if any. */
-function staticMethodOwner(fn: Function, namespace: object, name: string): string | undefined {
-  if (name.includes('.')) return undefined;
-  return Object.keys(namespace).find((owner) => {
-    const found = walk(namespace, [owner, name]);
-    return found.ok && found.value === fn;
-  });
 }
 
 /** `Class` when `fn` is found on an exported class's prototype under the qualname's last name. */

@@ -155,10 +155,23 @@ describe('toReference', () => {
     );
   });
 
-  it('refuses a function exported under another name', async () => {
+  it('names a function exported only under another name by the export that holds it', async () => {
     const { hiddenFunction } = await fixture('tasks.js');
-    expect((await refusal(hiddenFunction)).message).toBe(
-      "Can't serialize hidden: it's not found as ./tasks.js.hidden",
+    expect(await toReference(hiddenFunction, options)).toMatchObject({
+      qualname: 'hiddenFunction',
+    });
+  });
+
+  it('refuses a function that is not exported at all', async () => {
+    const { callHidden } = await fixture('tasks.js');
+    const { namespace } = await loadNamespace(new URL('tasks.js', root).href, 'tasks.js');
+    expect(callHidden()).toBe('hidden');
+    const notExported = defineIdentity(function notExported() {}, {
+      module: new URL('tasks.js', root).href,
+    });
+    expect(namespace.notExported).toBeUndefined();
+    expect((await refusal(notExported)).message).toBe(
+      "Can't serialize notExported: it's not found as ./tasks.js.notExported",
     );
   });
 
