@@ -6,7 +6,7 @@
  * says where it is exported. `toReference` and `fromReference` use the same rule, so they agree
  * on the one path that names a function.
  */
-import { isQualname, MAX_QUALNAME_SEGMENTS } from './format.js';
+import { isIdentifier, MAX_WALKABLE_SEGMENTS, walkableProblem } from '../qualname.js';
 import { util } from './node.js';
 import { DENIED_SEGMENTS, walk } from './walk.js';
 
@@ -25,11 +25,9 @@ export interface Found {
  */
 export const MAX_SEARCHED_PROPERTIES = 10_000;
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
 /** The path that names `fn` in `namespace`: `qualname` when it leads to `fn`, else a search. */
 export function findExport(fn: Function, namespace: object, qualname: string): Found | undefined {
-  if (isQualname(qualname)) {
+  if (walkableProblem(qualname) === undefined) {
     const segments = qualname.split('.');
     if (!segments.some((s) => DENIED_SEGMENTS.includes(s))) {
       const step = walk(namespace, segments);
@@ -50,13 +48,13 @@ export function searchExports(fn: Function, namespace: object): string[] | undef
   const seen = new Set<object>([namespace]);
   let level: [string[], object][] = [[[], namespace]];
   let budget = MAX_SEARCHED_PROPERTIES;
-  for (let depth = 1; depth <= MAX_QUALNAME_SEGMENTS && level.length > 0; depth++) {
+  for (let depth = 1; depth <= MAX_WALKABLE_SEGMENTS && level.length > 0; depth++) {
     const next: [string[], object][] = [];
     for (const [path, holder] of level) {
       const keys = holder === namespace ? Object.keys(holder) : Object.getOwnPropertyNames(holder);
       for (const key of keys) {
         if (--budget < 0) return undefined;
-        if (!IDENTIFIER.test(key) || DENIED_SEGMENTS.includes(key)) continue;
+        if (!isIdentifier(key) || DENIED_SEGMENTS.includes(key)) continue;
         let descriptor: PropertyDescriptor | undefined;
         try {
           descriptor = Object.getOwnPropertyDescriptor(holder, key);
@@ -67,7 +65,9 @@ export function searchExports(fn: Function, namespace: object): string[] | undef
         if (descriptor === undefined || !('value' in descriptor)) continue;
         const value: unknown = descriptor.value;
         const segments = [...path, key];
-        if (value === fn) return isQualname(segments.join('.')) ? segments : undefined;
+        if (value === fn) {
+          return walkableProblem(segments.join('.')) === undefined ? segments : undefined;
+        }
         if (
           (typeof value === 'function' || (typeof value === 'object' && value !== null)) &&
           !seen.has(value) &&
