@@ -16,13 +16,17 @@ import { hasLoaded, type Loaded, loadNamespace } from './load-module.js';
 import { locate } from './locate.js';
 import { classifyModuleId, locateModule, moduleIdsOf } from './module-id.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
-import { sign } from './signature.js';
+import { keySnapshot, sameKey, sign } from './signature.js';
 import { DENIED_SEGMENTS, type WalkResult, walk } from './walk.js';
 
-/** A proven reference, unsigned, and the policy it was proven under. */
+/**
+ * A proven reference, unsigned, and the policy it was proven under; beside it the last signed
+ * copy, with the key it was signed with as it stood then (bytes copied, see `keySnapshot`).
+ */
 interface Proof {
   readonly policyId: string;
   readonly reference: FunctionReference;
+  signed?: { readonly key: string | Uint8Array; readonly reference: FunctionReference };
 }
 
 const proofs = new WeakMap<Function, Proof>();
@@ -72,15 +76,23 @@ export async function toReference(
     proof = { policyId: policy.id, reference: await prove(fn, policy) };
     proofs.set(fn, proof);
   }
-  const { reference } = proof;
-  return policy.key === undefined
-    ? reference
-    : makeReference(
+  if (policy.key === undefined) return proof.reference;
+  // An HMAC costs about 30 times a cached call: it is computed again only when the key differs
+  // from the one it was made with, compared by value, so that a key changed in place (or another
+  // key of the same bytes) is never served a stale signature.
+  if (proof.signed === undefined || !sameKey(proof.signed.key, policy.key)) {
+    const { reference } = proof;
+    proof.signed = {
+      key: keySnapshot(policy.key),
+      reference: makeReference(
         reference.module,
         reference.qualname,
         reference.digest,
         sign(reference, policy.key),
-      );
+      ),
+    };
+  }
+  return proof.signed.reference;
 }
 
 async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
