@@ -24,7 +24,9 @@ import { DENIED_SEGMENTS, thenHazard, type WalkResult, walk } from './walk.js';
 
 /**
  * A proven reference, unsigned, the policy it was proven under, and the path that proved it:
- * walked again at every call, as pickle checks identity at every dump.
+ * walked again at every call, as pickle checks identity at every dump. Beside it the last signed
+ * copy, with the id of the key's value it was signed under (`Policy.keyId`: the policy copies a
+ * byte key, so a key changed in place has a new id).
  */
 interface Proof {
   readonly policyId: string;
@@ -33,6 +35,7 @@ interface Proof {
   readonly segments: readonly string[];
   /** Whether the qualname led to the function, or the search of the exports found it. */
   readonly by: FoundBy;
+  signed?: { readonly keyId: string; readonly reference: FunctionReference };
 }
 
 const proofs = new WeakMap<Function, Proof>();
@@ -85,15 +88,24 @@ export async function toReference(
     proof = { policyId: policy.id, ...(await prove(fn, policy)) };
     proofs.set(fn, proof);
   }
-  const { reference } = proof;
-  return policy.key === undefined
-    ? reference
-    : makeReference(
+  const { key, keyId } = policy;
+  if (key === undefined || keyId === undefined) return proof.reference;
+  // An HMAC costs about 30 times a cached call: it is computed again only when the key's value
+  // differs from the one it was made with, so that a key changed in place (or another key of the
+  // same bytes) is never served a stale signature.
+  if (proof.signed === undefined || proof.signed.keyId !== keyId) {
+    const { reference } = proof;
+    proof.signed = {
+      keyId,
+      reference: makeReference(
         reference.module,
         reference.qualname,
         reference.digest,
-        sign(reference, policy.key),
-      );
+        sign(reference, key),
+      ),
+    };
+  }
+  return proof.signed.reference;
 }
 
 /**
