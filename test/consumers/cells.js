@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 // The cells of the consumer matrix: how each toolchain builds the consumer program of app/ and
 // how each runtime runs it. Every cell shares one install (.build/consumers/node_modules).
 
@@ -100,21 +102,12 @@ test('the consumer program passes every step', async () => {
   expect(report).toEqual({ failures: [] });
 }, 120_000);
 `;
-const vitestSwcConfig = `import swc from 'unplugin-swc';
-import { defineConfig } from 'vitest/config';
-
-// vitest's own transform (oxc) leaves standard decorators unlowered: SWC lowers them.
-export default defineConfig({
-  plugins: [
-    swc.vite({
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { decoratorVersion: '2023-11' },
-      },
-    }),
-  ],
-});
-`;
+// The vitest configuration docs/compatibility.md recommends for standard decorators, read from
+// the guide itself (its ```ts matrix block), so the matrix runs exactly what the reader copies.
+const guide = readFileSync(new URL('../../docs/compatibility.md', import.meta.url), 'utf8');
+const vitestSwcConfig = /```ts matrix\n(\/\/ vitest\.config\.ts\n[\s\S]*?)```/.exec(guide)?.[1];
+if (vitestSwcConfig === undefined)
+  throw new Error('docs/compatibility.md has no vitest.config.ts block');
 const vitestOxcConfig = `import { defineConfig } from 'vitest/config';
 
 // vitest's own transform (oxc) lowers legacy decorators, as tsconfig.json asks.
