@@ -8,6 +8,7 @@
  * is reported as itself; there the user must give the identity explicitly.
  */
 
+import { segmentOf } from '../qualname.js';
 import { nodeBuiltin } from './builtins.js';
 
 /** What {@link decorationSite} learned about the code that applied a decorator. */
@@ -52,8 +53,6 @@ const COMPILER_HELPERS = new Set([
 // A class's static block, where TypeScript's standard-decorator output calls `__esDecorate`.
 const STATIC_BLOCK = '<static_initializer>';
 
-const IDENTIFIER = /^#?[A-Za-z_$][\w$]*$/;
-
 /**
  * Reads the call stack of the current decoration and reports its site.
  *
@@ -85,7 +84,7 @@ export function decorationSite(member: boolean): DecorationSite {
       afterStaticBlock = false;
       continue;
     }
-    return { module, enclosing: segmentOf(name) };
+    return { module, enclosing: segmentOf(withoutReceiver(name)) };
   }
   return { module, enclosing: undefined };
 }
@@ -153,12 +152,12 @@ function isModuleBody(frame: CallSite, name: string | null): boolean {
   return line === 1 && (column === null || column === undefined || column <= 1);
 }
 
-/** A function name as one qualname segment: its last identifier, or `<lambda>` when it has none. */
-function segmentOf(name: string | null): string {
-  if (name === null || name === '') return '<lambda>';
-  // V8 infers names such as `obj.method` or `get value`: keep the last identifier.
-  const last = name.split(/[ .]/).pop() ?? '';
-  return IDENTIFIER.test(last) ? last : '<lambda>';
+/**
+ * A frame's function name without the receiver V8 infers in front of it (`obj.method`,
+ * `Task.run`): a function's own `name` never carries one, so only frames need this step.
+ */
+function withoutReceiver(name: string | null): string | null {
+  return name === null ? null : name.slice(name.lastIndexOf('.') + 1);
 }
 
 /** A frame's file as a `file:` URL; `undefined` for Node's internals and unnamed scripts. */

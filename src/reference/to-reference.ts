@@ -9,9 +9,10 @@ import { checkFunction } from '../internal/check.js';
 import { ownName } from '../internal/describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
 import { ownData } from '../internal/own-data.js';
+import { walkableProblem } from '../qualname.js';
 import { digestOf, isNative, wrappedChain } from './digest.js';
 import { enclosingExport } from './enclosing-export.js';
-import { type FunctionReference, isQualname, label, makeReference } from './format.js';
+import { type FunctionReference, label, makeReference } from './format.js';
 import { hasLoaded, type Loaded, loadNamespace } from './load-module.js';
 import { locate } from './locate.js';
 import { classifyModuleId, locateModule, moduleIdsOf } from './module-id.js';
@@ -123,9 +124,14 @@ async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
       `Can't serialize ${qualname}: its module \`${moduleUrl}\` lies neither under the root \`${policy.root}\` nor in a package listed in \`options.packages\``,
     );
   }
-  if (!isQualname(qualname) || qualname.split('.').some((s) => DENIED_SEGMENTS.includes(s))) {
+  const problem = walkableProblem(qualname);
+  if (problem !== undefined) {
+    throw new NotReferenceableError(`Can't serialize ${qualname}: ${problem}`);
+  }
+  const denied = qualname.split('.').find((segment) => DENIED_SEGMENTS.includes(segment));
+  if (denied !== undefined) {
     throw new NotReferenceableError(
-      `Can't serialize ${qualname}: it's not found as ${ids[0]}.${qualname} (a qualname must be dotted identifiers, none of ${DENIED_SEGMENTS.join(', ')})`,
+      `Can't serialize ${qualname}: its segment \`${denied}\` is never walked (a reference walks none of ${DENIED_SEGMENTS.join(', ')})`,
     );
   }
   // Read before the first `await`, while the caller's frames are still the stack; a module

@@ -1,4 +1,4 @@
-// Every category of threats.md, each refused with nothing executed: no module evaluated that
+// Every category of docs/security.md, each refused with nothing executed: no module evaluated that
 // was not allowed, no getter or Proxy trap run, no `then` called, no global written, and
 // `Object.prototype` untouched.
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
