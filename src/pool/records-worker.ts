@@ -13,6 +13,7 @@ import { threadId } from 'node:worker_threads';
 import { describeThrown } from '../timeline/record.js';
 import type { TimelineRecord } from '../timeline/types.js';
 import { TRACING_CHANNEL } from '../track-execution-time/track-execution-time.js';
+import { decode, isEncoded } from './batch.js';
 import type { Task, TaskResponse } from './protocol.js';
 import { epochNow, qualnameOf } from './records.js';
 
@@ -82,7 +83,8 @@ export function startRecording(flowBase: number): WorkerRecorder {
   });
   return {
     attach(task, began, response) {
-      const failed = !Array.isArray(response) && response.failure !== undefined;
+      const failed =
+        !Array.isArray(response) && !isEncoded(response) && response.failure !== undefined;
       spans.push({
         qualname: `run ${qualnameOf(task.ref, names)}`,
         start: began,
@@ -93,7 +95,12 @@ export function startRecording(flowBase: number): WorkerRecorder {
         flowIn: flowBase + task.id,
         args: { task: task.id, items: task.items.length },
       });
-      const report = Array.isArray(response) ? { values: response } : response;
+      // Records need a report to travel in; packed values are unpacked for it (only when collecting).
+      const report = Array.isArray(response)
+        ? { values: response }
+        : isEncoded(response)
+          ? { values: decode(response) }
+          : response;
       const records = { threadId, strings, calls: Float64Array.from(calls), spans };
       calls = [];
       strings = [];
