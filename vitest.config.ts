@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Real-server suites run with `npm run test:queue` (vitest.queue.config.ts).
+    exclude: ['test/queue-servers/**', '**/node_modules/**'],
     globalSetup: ['test/setup/global-setup.ts'],
     typecheck: {
       enabled: true,
