@@ -33,7 +33,8 @@ export type SelfsameErrorCode =
   | 'ERR_SELFSAME_JOB_PAYLOAD'
   | 'ERR_SELFSAME_JOB_RESULT'
   | 'ERR_SELFSAME_RESULT_TIMEOUT'
-  | 'ERR_SELFSAME_JOB_OUTCOME';
+  | 'ERR_SELFSAME_JOB_OUTCOME'
+  | 'ERR_SELFSAME_JOB_EXPIRED';
 
 /**
  * The base class of every error selfsame throws on purpose.

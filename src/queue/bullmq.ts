@@ -97,25 +97,29 @@ export function bullmqQueue(name: string, options: BullMQQueueOptions): BullMQPr
   const checked = checkSecurity(name, security, 'producer');
   const shared = connectionOptions(rest);
   const queueOptions = engineOptions(rest.queue, 'queue', 'Queue');
-  let parts:
-    | Promise<{
-        queue: import('bullmq').Queue;
-        events: import('bullmq').QueueEvents;
-        Job: BullMQ['Job'];
-      }>
-    | undefined;
+  let parts: Promise<{ queue: import('bullmq').Queue; Job: BullMQ['Job'] }> | undefined;
+  let listening: Promise<import('bullmq').QueueEvents> | undefined;
   const open = () => {
-    parts ??= bullmq().then(async ({ Queue, QueueEvents, Job }) => {
+    parts ??= bullmq().then(async ({ Queue, Job }) => {
       const queue = new Queue(name, { ...queueOptions, ...shared } as never);
-      const events = new QueueEvents(name, shared as never);
-      // Every handle still waiting holds a listener on both (BullMQ's `waitUntilFinished`): a
-      // `map` of a thousand jobs is a thousand listeners, not a leak.
+      // Every handle still waiting holds a listener (BullMQ's `waitUntilFinished`): a `map` of
+      // a thousand jobs is a thousand listeners, not a leak.
       queue.setMaxListeners(0);
-      events.setMaxListeners(0);
-      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-      return { queue, events, Job };
+      await queue.waitUntilReady();
+      return { queue, Job };
     });
     return parts;
+  };
+  // QueueEvents reads every event of the queue from Redis: opened only once a result is
+  // awaited, so a producer that only sends costs Redis nothing more than `queue.add`.
+  const events = () => {
+    listening ??= bullmq().then(async ({ QueueEvents }) => {
+      const made = new QueueEvents(name, shared as never);
+      made.setMaxListeners(0);
+      await made.waitUntilReady();
+      return made;
+    });
+    return listening;
   };
   const engine: Engine<EngineOptions> = {
     async send(payload, sendOptions) {
@@ -124,17 +128,18 @@ export function bullmqQueue(name: string, options: BullMQQueueOptions): BullMQPr
       return String(job.id);
     },
     async wait(id, timeout) {
-      const { queue, events, Job } = await open();
-      return waitForOutcome({ queue, events, Job, name, id, timeout });
+      const [{ queue, Job }, listener] = await Promise.all([open(), events()]);
+      return waitForOutcome({ queue, events: listener, Job, name, id, timeout });
     },
   };
   const producer = makeProducer(engine, checked);
   return {
     ...producer,
     async close() {
-      if (parts === undefined) return;
-      const { queue, events } = await parts;
-      await Promise.all([events.close(), queue.close()]);
+      const opened = await Promise.all([parts, listening]);
+      await Promise.all(
+        opened.map((part) => (part && 'close' in part ? part.close() : part?.queue.close())),
+      );
     },
   };
 }

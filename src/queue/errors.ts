@@ -13,7 +13,7 @@ import { SelfsameError } from '../errors.js';
  *
  * @example
  * ```ts
- * await startPgBossWorker(boss, 'resize', {}); // QueueKeyError: give `key`, or `unsigned: 'resize'`
+ * await pgBossWorker(boss, 'resize', {}); // QueueKeyError: give `key`, or `unsigned: 'resize'`
  * ```
  */
 export class QueueKeyError extends SelfsameError {
@@ -95,5 +95,25 @@ export class JobOutcomeError extends SelfsameError {
     super('ERR_SELFSAME_JOB_OUTCOME', message);
     this.jobId = jobId;
     this.state = state;
+  }
+}
+
+/**
+ * A pg-boss job ran out of its `expireInSeconds`: the worker failed it (pg-boss retries it
+ * while retries are left) and aborted the task's `currentJob().signal`; whatever the task
+ * returns afterwards is not stored.
+ *
+ * @example
+ * ```ts
+ * await handle.result(); // JobExpiredError: Job ... on `resize` ran out of its 60 s (expireInSeconds)
+ * ```
+ */
+export class JobExpiredError extends SelfsameError {
+  /** The job's limit, in seconds. */
+  readonly expireInSeconds: number;
+  /** @param message - the full message @param expireInSeconds - the job's limit */
+  constructor(message: string, expireInSeconds: number) {
+    super('ERR_SELFSAME_JOB_EXPIRED', message);
+    this.expireInSeconds = expireInSeconds;
   }
 }

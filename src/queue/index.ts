@@ -14,6 +14,7 @@ export {
   bullmqWorker,
 } from './bullmq.js';
 export {
+  JobExpiredError,
   JobOutcomeError,
   JobPayloadError,
   JobResultError,

@@ -43,6 +43,12 @@ export interface Security {
   readonly keys: readonly QueueKey[] | undefined;
   /** `root` and `packages` as `toReference` and `fromReference` take them, without a key. */
   readonly policy: ReferenceOptions;
+  /**
+   * The options `fromReference` resolves with: the policy and `verifyIntegrity`, without a key
+   * (the job's MAC covers the reference). Made once: `fromReference` caches its checked policy
+   * per options object.
+   */
+  readonly resolving: ReferenceOptions;
 }
 
 const SECURITY_KEYS = ['key', 'unsigned', 'root', 'packages'];
@@ -96,7 +102,9 @@ export function checkSecurity(
     ...(root === undefined ? {} : { root }),
     ...(packages === undefined ? {} : { packages }),
   };
-  return { queue, keys, policy, verifyIntegrity: verifyIntegrity ?? true };
+  const integrity = verifyIntegrity ?? true;
+  const resolving = { ...policy, verifyIntegrity: integrity };
+  return { queue, keys, policy, resolving, verifyIntegrity: integrity };
 }
 
 /** The keys of {@link WorkerSecurityOptions}, which a binding removes before its own check. */

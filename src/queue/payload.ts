@@ -21,7 +21,7 @@ import type { QueueKey, Security } from './options.js';
 export interface JobPayload {
   /** The payload's format version, always `1`. */
   readonly selfsame: 1;
-  /** The function, as `toReference` made it (signed when the queue is). */
+  /** The function, as `toReference` made it; the MAC covers it. */
   readonly ref: FunctionReference;
   /** The arguments, as JSON text of an array. */
   readonly args: string;
@@ -52,10 +52,9 @@ export async function makePayload(
   checkFunction(fn, 'fn');
   const text = argumentsText(args, 'args');
   const key = security.keys?.[0];
-  const ref = await toReference(
-    fn,
-    key === undefined ? security.policy : { ...security.policy, key },
-  );
+  // The reference itself is not signed: the MAC covers its fields, the arguments and the
+  // queue, so one HMAC per job does what two would (each costs about 12 us here).
+  const ref = await toReference(fn, security.policy);
   return key === undefined
     ? { selfsame: 1, ref, args: text }
     : { selfsame: 1, ref, args: text, mac: macOf(key, security.queue, ref, text) };

@@ -5,7 +5,7 @@
  * outcomes with `boss.complete` / `boss.fail`.
  */
 import { describeValue } from '../internal/describe.js';
-import { JobOutcomeError } from './errors.js';
+import { JobExpiredError, JobOutcomeError } from './errors.js';
 import {
   checkQueueName,
   checkSecurity,
@@ -14,7 +14,7 @@ import {
   type WorkerSecurityOptions,
 } from './options.js';
 import { type Engine, makeProducer, type Producer, resultTimeout } from './producer.js';
-import { isStoredOutcome, type StoredOutcome } from './result.js';
+import { isStoredOutcome, type StoredOutcome, storeError } from './result.js';
 import { jobLabel, runJob } from './run.js';
 import { InHand, type QueueWorker } from './worker.js';
 
@@ -26,8 +26,8 @@ export interface PgBossJob {
   readonly data: unknown;
   /** How many times the job was retried before this run. */
   readonly retryCount?: number;
-  /** How long this run may take before pg-boss fails it. */
-  readonly expireInSeconds?: number;
+  /** How long this run may take before pg-boss fails it (pg-boss 10 gives a numeric string). */
+  readonly expireInSeconds?: number | string;
 }
 
 /** A pg-boss job as `boss.getJobById` returns it. */
@@ -159,18 +159,15 @@ export async function pgBossWorker(
   const runOne = (job: PgBossJob) =>
     inHand.run(async () => {
       const controller = new AbortController();
-      // pg-boss fails a job whose handler outlives its expiry; the task is told at that moment.
-      const expiry = job.expireInSeconds;
+      const expiry = expiryOf(job);
+      let expired: (() => void) | undefined;
+      const expiring = new Promise<void>((resolve) => {
+        expired = resolve;
+      });
       const timer =
-        typeof expiry === 'number' && expiry > 0
-          ? setTimeout(
-              () =>
-                controller.abort(new Error(`${jobLabel(job.id, name)} expired after ${expiry} s`)),
-              expiry * 1000,
-            )
-          : undefined;
+        expiry === undefined ? undefined : setTimeout(() => expired?.(), expiry.failAfter);
       try {
-        const outcome = await runJob(
+        const running = runJob(
           {
             id: job.id,
             queue: name,
@@ -181,6 +178,17 @@ export async function pgBossWorker(
           },
           setup,
         );
+        const outcome = await Promise.race([running, expiring]);
+        if (outcome === undefined) {
+          const seconds = expiry?.seconds ?? 0;
+          const error = new JobExpiredError(
+            `${capitalize(jobLabel(job.id, name))} ran out of its ${seconds} s (expireInSeconds): its signal was aborted and the job failed; pg-boss retries it while retries are left`,
+            seconds,
+          );
+          controller.abort(error);
+          await boss.fail(name, job.id, storeError(error));
+          return;
+        }
         // Stored here and awaited, not returned to pg-boss: pg-boss 10 does not await its own
         // `complete`, so a stop right after a job could close the pool under it.
         if ('error' in outcome.stored) await boss.fail(name, job.id, outcome.stored);
@@ -239,6 +247,20 @@ async function waitForOutcome(
     await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
     pause = Math.min(pause * 2, MAX_POLL_MS);
   }
+}
+
+/**
+ * When to give up on a job. pg-boss 10 fails the whole batch when its handler outlives the
+ * expiry, then completes (with no output) every job still active when the handler returns: so
+ * the worker fails an expired job itself a little before, with its own error, and never lets
+ * the handler outlive the expiry. PostgreSQL's EXTRACT gives a numeric, which node-postgres
+ * hands over as a string.
+ */
+function expiryOf(job: PgBossJob): { seconds: number; failAfter: number } | undefined {
+  const seconds = Number(job.expireInSeconds);
+  if (!(seconds > 0)) return undefined;
+  const limit = Math.max(1, seconds) * 1000;
+  return { seconds, failAfter: limit - Math.min(1000, limit / 10) };
 }
 
 function foreignMessage(output: unknown): string {

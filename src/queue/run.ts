@@ -83,11 +83,7 @@ export async function runJob(facts: JobFacts, setup: WorkerSetup): Promise<RunOu
   try {
     const opened = openPayload(facts.data, setup, jobLabel(facts.id, facts.queue));
     args = opened.args;
-    fn = await fromReference(opened.ref, {
-      ...setup.policy,
-      ...(opened.key === undefined ? {} : { key: opened.key }),
-      verifyIntegrity: setup.verifyIntegrity,
-    });
+    fn = await fromReference(opened.ref, setup.resolving);
   } catch (error) {
     return { stored: storeError(error), refused: true, thrown: error };
   }

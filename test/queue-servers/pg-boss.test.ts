@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import PgBoss from 'pg-boss';
 import { expect, it } from 'vitest';
 import { startPostgres } from '../../examples/queue/servers.js';
-import { pgBossQueue } from '../../src/queue/index.js';
-import { cleanUp, lines, loadTasks, startWorker, tempDir } from './harness.js';
+import { JobExpiredError, pgBossQueue } from '../../src/queue/index.js';
+import { cleanUp, lines, loadTasks, startWorker, tempDir, waitFor } from './harness.js';
 import { describeEngine, KEY, type QueueSpec } from './scenarios.js';
 
 let server: Awaited<ReturnType<typeof startPostgres>>;
@@ -47,7 +47,7 @@ describeEngine({
     await boss.expire();
   },
   async closeProducers() {},
-  more: () =>
+  more() {
     it('retries a failing job retryLimit times, then fails it and moves it to its dead-letter queue', async () => {
       const tasks = await loadTasks();
       const name = `pg-dl-${process.pid}`;
@@ -81,5 +81,38 @@ describeEngine({
       } finally {
         await cleanUp();
       }
-    }, 90_000),
+    }, 90_000);
+
+    it("fails a job that outlives expireInSeconds, aborting the task's signal", async () => {
+      const tasks = await loadTasks();
+      const name = `pg-expiry-${process.pid}`;
+      await boss.createQueue(name, { name, retryLimit: 0, expireInSeconds: 1 });
+      const file = join(tempDir(), 'runs.txt');
+      try {
+        await startWorker({
+          engine: 'pg-boss',
+          url: server.url,
+          queue: name,
+          boss: { supervise: false, schedule: false },
+          options: { key: KEY, work: { pollingIntervalSeconds: 0.5 } },
+        });
+        const producer = pgBossQueue(boss, name, { key: KEY });
+        const handle = await producer.enqueue(tasks.untilAborted, [file]);
+        const error = await handle.result({ timeout: 60_000 }).catch((thrown: unknown) => thrown);
+        expect(error).toBeInstanceOf(JobExpiredError);
+        expect((error as JobExpiredError).code).toBe('ERR_SELFSAME_JOB_EXPIRED');
+        const message = `Job ${handle.id} on \`${name}\` ran out of its 1 s (expireInSeconds): its signal was aborted and the job failed; pg-boss retries it while retries are left`;
+        expect((error as Error).message).toBe(message);
+        expect((await boss.getJobById(name, handle.id))?.state).toBe('failed');
+        await waitFor(
+          () => lines(file).length === 2,
+          30_000,
+          () => `no abort: ${lines(file)}`,
+        );
+        expect(lines(file)).toEqual(['waiting', `aborted: ${message}`]);
+      } finally {
+        await cleanUp();
+      }
+    }, 90_000);
+  },
 });

@@ -14,6 +14,7 @@ import {
   SignatureError,
 } from '../../src/errors.js';
 import { JobPayloadError, JobResultError, type Producer } from '../../src/queue/index.js';
+import { checkSecurity } from '../../src/queue/options.js';
 import { makePayload } from '../../src/queue/payload.js';
 import { loadNamespace } from '../../src/reference/load-module.js';
 import {
@@ -174,11 +175,11 @@ export function describeEngine(engine: EngineSpec): void {
       );
 
       // A job signed with the right key for another queue does not verify on this one.
-      const elsewhere = await makePayload(tasks.countWords, ['a'], {
-        queue: `${queue}-other`,
-        keys: [KEY],
-        policy: {},
-      });
+      const elsewhere = await makePayload(
+        tasks.countWords,
+        ['a'],
+        checkSecurity(`${queue}-other`, signed, 'producer'),
+      );
       const moved = await engine.sendRaw(queue, elsewhere);
       const movedError = await producer
         .handle(moved)
