@@ -12,6 +12,7 @@ import { defineHidden } from './internal/define.js';
 import { describeValue, ownName } from './internal/describe.js';
 import { DOC_KEY, MODULE_KEY, QUALNAME_KEY, WRAPPED_KEY } from './internal/keys.js';
 import { ownData } from './internal/own-data.js';
+import { isQualname, MAX_QUALNAME_LENGTH } from './qualname.js';
 
 /** Any function or class constructor. */
 // biome-ignore lint/suspicious/noExplicitAny: the widest function type, as `Function` but callable.
@@ -47,12 +48,6 @@ export interface IdentityInit {
   readonly doc?: string | undefined;
 }
 
-/**
- * One qualname segment: an identifier, a private name (`#x`), or a marker in angle brackets such
- * as `<locals>`. Kept to ASCII so that a look-alike name cannot pass for another.
- */
-const QUALNAME_SEGMENT = /^(?:#?[A-Za-z_$][\w$]*|<[a-z]+>)$/;
-const MAX_QUALNAME_LENGTH = 1024;
 const MAX_MODULE_LENGTH = 2048;
 // A module id is one token of printable ASCII: file URLs percent-encode everything else, and a
 // look-alike character cannot pass for another.
@@ -129,12 +124,7 @@ export function defineIdentity<F extends AnyFunction | Function>(fn: F, init: Id
  * @internal
  */
 export function checkQualname(value: unknown, argument: string): string {
-  if (
-    typeof value !== 'string' ||
-    value.length === 0 ||
-    value.length > MAX_QUALNAME_LENGTH ||
-    !value.split('.').every((segment) => QUALNAME_SEGMENT.test(segment))
-  ) {
+  if (typeof value !== 'string' || !isQualname(value)) {
     throw new TypeError(
       `Expected \`${argument}\` to be a qualified name such as \`Task.run\` (dot-separated identifiers, at most ${MAX_QUALNAME_LENGTH} characters), got ${describeValue(value)}`,
     );

@@ -6,18 +6,18 @@
  * @packageDocumentation
  */
 
-export {
-  type AnyClass,
-  type ConfiguredDecorator,
-  createDecorator,
-  type DecorationContext,
-  type Decorator,
-  type DecoratorKind,
-  type DecoratorMode,
-  type DecoratorSettings,
-  type MemberContext,
-  type WrapperFactory,
-} from './decorator.js';
+export { createDecorator } from './decorator/create-decorator.js';
+export type {
+  AnyClass,
+  ConfiguredDecorator,
+  DecorationContext,
+  Decorator,
+  DecoratorKind,
+  DecoratorMode,
+  DecoratorSettings,
+  MemberContext,
+  WrapperFactory,
+} from './decorator/types.js';
 export {
   DecoratorPositionError,
   DecoratorUsageError,
@@ -47,12 +47,14 @@ export { isMainModule } from './reference/is-main-module.js';
 export type { ReferenceOptions } from './reference/options.js';
 export { toReference } from './reference/to-reference.js';
 export {
-  type ExecutionLogger,
-  type ExecutionRecord,
   TRACING_CHANNEL,
-  type TrackExecutionTimeOptions,
   trackExecutionTime,
-} from './track-execution-time.js';
+} from './track-execution-time/track-execution-time.js';
+export type {
+  ExecutionLogger,
+  ExecutionRecord,
+  TrackExecutionTimeOptions,
+} from './track-execution-time/types.js';
 export {
   type UnwrapOptions,
   unwrap,

@@ -227,7 +227,7 @@ function update<F extends Function>(wrapper: Function, wrapped: F, plan: Plan): 
   // Checked first so that a frozen or sealed wrapper is refused before anything changes: the
   // link below is a new property, which such a wrapper can never take.
   if (!Object.isExtensible(wrapper))
-    throw refusal(wrapper, wrapped, WRAPPED_KEY, 'the wrapped link');
+    throw wrapperRefusal(wrapper, wrapped, WRAPPED_KEY, 'the wrapped link');
   if (plan === DEFAULT_PLAN) copyDefaults(wrapper, wrapped);
   else copyPlanned(wrapper, wrapped, plan);
   // Set last, and to `wrapped` itself even when `wrapped` has a link of its own, as CPython does
@@ -242,7 +242,7 @@ function update<F extends Function>(wrapper: Function, wrapped: F, plan: Plan): 
       configurable: true,
     })
   ) {
-    throw refusal(wrapper, wrapped, WRAPPED_KEY, 'the wrapped link');
+    throw wrapperRefusal(wrapper, wrapped, WRAPPED_KEY, 'the wrapped link');
   }
   return wrapper as F;
 }
@@ -288,7 +288,7 @@ function copyPlanned(to: Function, from: Function, plan: Plan): void {
 function copyOwn(to: Function, from: Function, key: string | symbol, what: string | undefined) {
   const descriptor = Reflect.getOwnPropertyDescriptor(from, key);
   if (descriptor !== undefined && !Reflect.defineProperty(to, key, descriptor)) {
-    throw refusal(to, from, key, what ?? propertyWhat(key));
+    throw wrapperRefusal(to, from, key, what ?? propertyWhat(key));
   }
 }
 
@@ -310,7 +310,7 @@ function copyProperty(to: Function, from: Function, key: string | symbol): void 
   ) {
     (to as unknown as Record<string | symbol, unknown>)[key] = descriptor.value;
   } else if (!Reflect.defineProperty(to, key, descriptor)) {
-    throw refusal(to, from, key, propertyWhat(key));
+    throw wrapperRefusal(to, from, key, propertyWhat(key));
   }
 }
 
@@ -318,7 +318,7 @@ function copyProperty(to: Function, from: Function, key: string | symbol): void 
  * The error for a definition the wrapper refused. The wrapper is named after the function it
  * wraps: by then it may already carry that function's name, and its own name would mislead.
  */
-function refusal(
+function wrapperRefusal(
   wrapper: Function,
   wrapped: Function,
   key: string | symbol,

@@ -8,6 +8,7 @@
  * is reported as itself; there the user must give the identity explicitly.
  */
 
+import { segmentOf } from '../qualname.js';
 import { nodeBuiltin } from './builtins.js';
 
 /** What {@link decorationSite} learned about the code that applied a decorator. */
@@ -29,7 +30,11 @@ interface CallSite {
   getEnclosingColumnNumber?(): number | null;
 }
 
-const UNKNOWN: DecorationSite = Object.freeze({ module: undefined, enclosing: undefined });
+/** A site nothing is known of: also what a decoration uses that needs no site at all. */
+export const UNKNOWN_SITE: DecorationSite = Object.freeze({
+  module: undefined,
+  enclosing: undefined,
+});
 
 // The directory holding selfsame's own modules (`src/` or `dist/`): frames there are the library
 // applying itself, never the user's decoration site.
@@ -52,8 +57,6 @@ const COMPILER_HELPERS = new Set([
 // A class's static block, where TypeScript's standard-decorator output calls `__esDecorate`.
 const STATIC_BLOCK = '<static_initializer>';
 
-const IDENTIFIER = /^#?[A-Za-z_$][\w$]*$/;
-
 /**
  * Reads the call stack of the current decoration and reports its site.
  *
@@ -63,14 +66,30 @@ const IDENTIFIER = /^#?[A-Za-z_$][\w$]*$/;
  *   not an enclosing function
  */
 export function decorationSite(member: boolean): DecorationSite {
-  // Deep enough for the compiler helpers, reflect-metadata and framework composition helpers.
-  const frames = captureFrames(decorationSite, 40);
-  if (frames === undefined) return UNKNOWN;
+  // Each frame read costs a structured call site: a few frames settle the usual decoration (the
+  // decorator's own frames, a compiler helper, the module body), and only a stack that has not
+  // settled by then is read again, deep enough for reflect-metadata and framework composition.
+  const shallow = captureFrames(decorationSite, SHALLOW_FRAMES);
+  if (shallow === undefined) return UNKNOWN_SITE;
+  const first = siteFrom(shallow, member);
+  if (first.settled || shallow.length < SHALLOW_FRAMES) return first.site;
+  const deep = captureFrames(decorationSite, DEEP_FRAMES);
+  return deep === undefined ? UNKNOWN_SITE : siteFrom(deep, member).site;
+}
+
+const SHALLOW_FRAMES = 10;
+const DEEP_FRAMES = 40;
+
+/** The site these frames show, and whether it was settled before they ended. */
+function siteFrom(
+  frames: readonly CallSite[],
+  member: boolean,
+): { readonly site: DecorationSite; readonly settled: boolean } {
   let module: string | undefined;
   let afterStaticBlock = false;
   for (const frame of frames) {
     const file = fileUrlOf(frame.getFileName());
-    if (file === undefined) return { module, enclosing: undefined };
+    if (file === undefined) return { site: { module, enclosing: undefined }, settled: true };
     if (file.startsWith(OWN_ROOT)) continue;
     const name = frame.getFunctionName();
     if (name !== null && isHelper(name, file)) continue;
@@ -80,14 +99,14 @@ export function decorationSite(member: boolean): DecorationSite {
       continue;
     }
     module ??= file;
-    if (isModuleBody(frame, name)) return { module, enclosing: undefined };
+    if (isModuleBody(frame, name)) return { site: { module, enclosing: undefined }, settled: true };
     if (afterStaticBlock && name === null) {
       afterStaticBlock = false;
       continue;
     }
-    return { module, enclosing: segmentOf(name) };
+    return { site: { module, enclosing: segmentOf(withoutReceiver(name)) }, settled: true };
   }
-  return { module, enclosing: undefined };
+  return { site: { module, enclosing: undefined }, settled: false };
 }
 
 /**
@@ -153,12 +172,12 @@ function isModuleBody(frame: CallSite, name: string | null): boolean {
   return line === 1 && (column === null || column === undefined || column <= 1);
 }
 
-/** A function name as one qualname segment: its last identifier, or `<lambda>` when it has none. */
-function segmentOf(name: string | null): string {
-  if (name === null || name === '') return '<lambda>';
-  // V8 infers names such as `obj.method` or `get value`: keep the last identifier.
-  const last = name.split(/[ .]/).pop() ?? '';
-  return IDENTIFIER.test(last) ? last : '<lambda>';
+/**
+ * A frame's function name without the receiver V8 infers in front of it (`obj.method`,
+ * `Task.run`): a function's own `name` never carries one, so only frames need this step.
+ */
+function withoutReceiver(name: string | null): string | null {
+  return name === null ? null : name.slice(name.lastIndexOf('.') + 1);
 }
 
 /** A frame's file as a `file:` URL; `undefined` for Node's internals and unnamed scripts. */

@@ -1,3 +1,8 @@
+/**
+ * The argument checks every public function shares: each throws a `TypeError` that names the
+ * argument and echoes what it received.
+ */
+
 import { describeValue } from './describe.js';
 
 /** Throws a `TypeError` naming `argument` unless `value` is a function. */

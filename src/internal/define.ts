@@ -1,3 +1,8 @@
+/**
+ * How selfsame defines a property on a function it was given: a refusal (frozen function,
+ * non-configurable property) becomes a {@link WrapperPropertyError} naming what and where.
+ */
+
 import { WrapperPropertyError } from '../errors.js';
 import { ownName } from './describe.js';
 
@@ -21,14 +26,11 @@ export function defineOwn(
   descriptor: PropertyDescriptor,
   what: string,
 ): void {
-  if (!Reflect.defineProperty(target, key, descriptor)) throw refusal(target, key, what);
+  if (!Reflect.defineProperty(target, key, descriptor)) throw definitionError(target, key, what);
 }
 
-/**
- * The error for a definition `target` refused. Separate from {@link defineOwn} so that a hot
- * loop can call `Reflect.defineProperty` itself and build the message only when it fails.
- */
-export function refusal(target: Function, key: PropertyKey, what: string): WrapperPropertyError {
+/** The error for a definition `target` refused, built only once it has failed. */
+function definitionError(target: Function, key: PropertyKey, what: string): WrapperPropertyError {
   const name = ownName(target) || '<anonymous>';
   return new WrapperPropertyError(
     key,

@@ -1,3 +1,8 @@
+/**
+ * How error messages show what they received, and a function's own name, without running any
+ * of the user's code.
+ */
+
 import { ownData } from './own-data.js';
 
 /**

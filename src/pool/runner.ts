@@ -11,6 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
 import { PoolClosedError, UncloneableError } from './errors.js';
 import {
   fromRejection,
@@ -31,13 +32,17 @@ export interface Sendable {
 export interface Task {
   readonly id: number;
   readonly fn: Sendable;
-  readonly items: readonly (readonly unknown[])[];
+  /** The items: argument lists when `spread`, else each item the one argument. */
+  readonly items: readonly unknown[];
+  readonly spread: boolean;
   readonly offset: number;
   readonly signal: AbortSignal | undefined;
   readonly resolve: (outcome: Outcome) => void;
   dispatched: boolean;
   settled: boolean;
   timeoutSignal?: AbortSignal;
+  /** The items' bytes, serialized ahead while the workers run earlier tasks (see batch.ts). */
+  encoded?: Uint8Array | false;
 }
 
 /** How a {@link TaskRunner} is set up. */
@@ -102,7 +107,8 @@ export class TaskRunner {
   /** Queues a task; {@link TaskRunner.pump} sends it. */
   submit(
     fn: Sendable,
-    items: readonly (readonly unknown[])[],
+    items: readonly unknown[],
+    spread: boolean,
     offset: number,
     signal: AbortSignal | undefined,
   ): { task: Task; outcome: Promise<Outcome> } {
@@ -114,6 +120,7 @@ export class TaskRunner {
       id: this.#nextId++,
       fn,
       items,
+      spread,
       offset,
       signal,
       resolve,
@@ -142,8 +149,26 @@ export class TaskRunner {
     if (!task.dispatched) this.#settle(task, { values: [], error: reason });
   }
 
-  /** Hands queued tasks to piscina while a worker is free, so piscina's own queue stays empty. */
+  /**
+   * Hands queued tasks to piscina while a worker is free, so piscina's own queue stays empty;
+   * then serializes the items of the tasks next in line, one per worker, so that a worker that
+   * answers gets its next task at once (see batch.ts).
+   */
   pump(): void {
+    this.#dispatch();
+    let ahead = 0;
+    for (const task of this.#queue) {
+      if (ahead === this.#options.size) break;
+      if (task.settled) continue;
+      task.encoded ??=
+        task.items.length >= AHEAD_MIN_ITEMS && allPrimitive(task.items, task.spread)
+          ? encode(task.items)
+          : false;
+      ahead += 1;
+    }
+  }
+
+  #dispatch(): void {
     while (this.#running.size < this.#options.size && this.#queue.length > 0) {
       const task = this.#queue.shift() as Task;
       if (task.settled) continue;
@@ -158,11 +183,14 @@ export class TaskRunner {
         signal =
           signal === undefined ? task.timeoutSignal : AbortSignal.any([signal, task.timeoutSignal]);
       }
+      const { encoded } = task;
+      const message: TaskMessage = [task.id, task.fn.wire, encoded || task.items, task.spread];
       this.#piscina
-        .run(
-          [task.id, task.fn.wire, task.items] satisfies TaskMessage,
-          signal === undefined ? {} : { signal },
-        )
+        .run(message, {
+          ...(signal === undefined ? {} : { signal }),
+          // The bytes are the task's own (v8.serialize gives each its own buffer): moved, not copied.
+          ...(encoded ? { transferList: [encoded.buffer as ArrayBuffer] } : {}),
+        })
         .then(
           (response: TaskResponse) => this.#answer(task, response),
           (error: unknown) =>
@@ -203,6 +231,12 @@ export class TaskRunner {
       this.#settle(task, { values: response });
       return;
     }
+    if (isEncoded(response)) {
+      // The worker is free: it gets its next task before this answer is decoded.
+      this.#release(task);
+      this.#settle(task, { values: decode(response) });
+      return;
+    }
     if (response.late !== undefined) {
       for (const warning of lateWarnings(response.late)) process.emitWarning(warning);
     }
@@ -215,9 +249,14 @@ export class TaskRunner {
   #settle(task: Task, outcome: Outcome): void {
     if (task.settled) return;
     task.settled = true;
-    if (this.#running.delete(task.id)) this.pump();
+    this.#release(task);
     task.resolve(outcome);
     this.#options.onSettle();
+  }
+
+  /** Frees the worker that ran `task`, handing it the next task. */
+  #release(task: Task): void {
+    if (this.#running.delete(task.id)) this.pump();
   }
 
   #facts(task: Task): TaskFacts {
@@ -225,6 +264,7 @@ export class TaskRunner {
       label: task.fn.label,
       initializer: this.#options.initializerLabel,
       items: task.items,
+      spread: task.spread,
       offset: task.offset,
       signal: task.signal,
       timeoutSignal: task.timeoutSignal,

@@ -4,6 +4,7 @@
  */
 import { ReferenceFormatError } from '../errors.js';
 import { describeValue } from '../internal/describe.js';
+import { MAX_WALKABLE_LENGTH, MAX_WALKABLE_SEGMENTS, walkableProblem } from '../qualname.js';
 import { util } from './node.js';
 
 /**
@@ -27,16 +28,12 @@ export interface FunctionReference {
 export const REFERENCE_VERSION = 1;
 
 export const MAX_MODULE_ID_LENGTH = 1024;
-export const MAX_QUALNAME_LENGTH = 256;
-export const MAX_QUALNAME_SEGMENTS = 8;
 
 const KEYS: readonly string[] = ['v', 'module', 'qualname', 'digest', 'signature'];
 const DIGEST_SHAPE = /^sha256:[0-9a-f]{64}$/;
 const SIGNATURE_SHAPE = /^hmac-sha256:[0-9a-f]{64}$/;
 // One printable-ASCII token: a look-alike letter from another script cannot pass for an ASCII one.
 const MODULE_TEXT = /^[!-~]+$/;
-// ASCII identifiers only; private names and `<locals>` markers can never be looked up.
-const SEGMENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /**
  * How messages name a reference, before or after it is known to be well formed. Text that is
@@ -68,26 +65,19 @@ export interface Fields {
 }
 
 /**
- * Checks that `value` is a reference of version 1 with exactly the known keys, each a data
- * property of the right shape, and returns a frozen copy. Proxies are refused before any of
- * their traps can run.
- */
-export function parseReference(value: unknown): FunctionReference {
-  return checkFields(readFields(value));
-}
-
-/**
  * Reads the fields of a plain, non-Proxy object that has only the known keys, each a data
  * property; says nothing yet about their values.
  */
 export function readFields(value: unknown): Fields {
+  // First of all: describing a Proxy, or even asking whether it is an array, runs its traps or
+  // throws for a revoked one.
+  if (util().types.isProxy(value)) {
+    throw new ReferenceFormatError('Refused a function reference that is a Proxy');
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ReferenceFormatError(
       `Expected a function reference object ({ v, module, qualname, digest }), got ${describeValue(value)}`,
     );
-  }
-  if (util().types.isProxy(value)) {
-    throw new ReferenceFormatError('Refused a function reference that is a Proxy');
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
@@ -142,9 +132,10 @@ export function checkFields(fields: Fields): FunctionReference {
       `Malformed module id in ${where}: expected printable ASCII without spaces, at most ${MAX_MODULE_ID_LENGTH} characters, got ${describeValue(module)}`,
     );
   }
-  if (typeof qualname !== 'string' || !isQualname(qualname)) {
+  const problem = typeof qualname === 'string' ? walkableProblem(qualname) : 'it is not a string';
+  if (typeof qualname !== 'string' || problem !== undefined) {
     throw new ReferenceFormatError(
-      `Malformed qualname in ${where}: expected at most ${MAX_QUALNAME_SEGMENTS} dot-separated ASCII identifiers, at most ${MAX_QUALNAME_LENGTH} characters, got ${describeValue(qualname)}`,
+      `Malformed qualname in ${where}: expected at most ${MAX_WALKABLE_SEGMENTS} dot-separated ASCII identifiers, at most ${MAX_WALKABLE_LENGTH} characters, got ${describeValue(qualname)}: ${problem}`,
     );
   }
   if (typeof digest !== 'string' || !DIGEST_SHAPE.test(digest)) {
@@ -161,13 +152,6 @@ export function checkFields(fields: Fields): FunctionReference {
     );
   }
   return makeReference(module, qualname, digest, signature);
-}
-
-/** Whether `qualname` is a walkable dotted path (shape only; the deny list is policy). */
-export function isQualname(qualname: string): boolean {
-  if (qualname.length === 0 || qualname.length > MAX_QUALNAME_LENGTH) return false;
-  const segments = qualname.split('.');
-  return segments.length <= MAX_QUALNAME_SEGMENTS && segments.every((s) => SEGMENT.test(s));
 }
 
 /** Builds a frozen reference, leaving `signature` out when there is none. */

@@ -3,13 +3,9 @@
  * by every function that decorator times.
  */
 
-import type {
-  ExecutionLogger,
-  ExecutionRecord,
-  TrackExecutionTimeOptions,
-} from '../track-execution-time.js';
-import { checkBoolean, checkFunction, checkKnownKeys, checkOptions } from './check.js';
-import { describeValue } from './describe.js';
+import { checkBoolean, checkFunction, checkKnownKeys, checkOptions } from '../internal/check.js';
+import { describeValue } from '../internal/describe.js';
+import type { ExecutionLogger, ExecutionRecord, TrackExecutionTimeOptions } from './types.js';
 
 /** The options after checking, shared by every function one `trackExecutionTime(options)` decorates. */
 export interface TimingSettings {
@@ -19,12 +15,12 @@ export interface TimingSettings {
   readonly measure: boolean;
 }
 
-const OPTION_KEYS = ['enabled', 'logger', 'onRecord', 'performance'];
+const TIMING_OPTION_KEYS = ['enabled', 'logger', 'onRecord', 'performance'];
 
 export function parseTimingOptions(input: TrackExecutionTimeOptions | undefined): TimingSettings {
   checkOptions(input, 'options');
   if (input === undefined) return DEFAULTS;
-  checkKnownKeys(input, 'options', OPTION_KEYS);
+  checkKnownKeys(input, 'options', TIMING_OPTION_KEYS);
   const given = input as Record<keyof TrackExecutionTimeOptions, unknown>;
   const { enabled = true, logger = console, onRecord, performance = false } = given;
   checkBoolean(enabled, 'options.enabled');

@@ -3,13 +3,13 @@
  * decorator also is (`@dec class C {}` calls `dec(C)`).
  */
 
-import type { DecoratorKind } from '../decorator.js';
 import type { AnyFunction } from '../identity.js';
-import { decorationSite } from './call-site.js';
-import { type DecoratorSpec, decorate, makeContext } from './decorate.js';
-import { checkKind } from './decorator-position.js';
-import { ownName } from './describe.js';
-import { localName, segmentOf } from './member-qualname.js';
+import { ownName } from '../internal/describe.js';
+import { segmentOf } from '../qualname.js';
+import { type DecoratorSpec, decorate, makeContext, siteOf } from './decorate.js';
+import { localName } from './member-qualname.js';
+import { checkKind } from './position.js';
+import type { DecoratorKind } from './types.js';
 
 export function decoratePlain<Options>(
   spec: DecoratorSpec<Options>,
@@ -18,9 +18,16 @@ export function decoratePlain<Options>(
 ): unknown {
   const kind: DecoratorKind = isClass(fn) ? 'class' : 'function';
   const name = ownName(fn);
-  const context = makeContext(spec, options, kind, name, false, false, undefined, 'plain');
+  const context = makeContext(spec, options, {
+    kind,
+    name,
+    static: false,
+    private: false,
+    owner: undefined,
+    mode: 'plain',
+  });
   checkKind(spec, context, () => `the ${kind} \`${name || '<anonymous>'}\``);
-  const site = decorationSite(false);
+  const site = siteOf([fn], false);
   return decorate(spec, fn, context, site, localName(site, segmentOf(name)));
 }
 

@@ -6,50 +6,14 @@
  * @packageDocumentation
  */
 
-import { createDecorator, type Decorator } from './decorator.js';
-import { nodeBuiltin } from './internal/builtins.js';
-import { parseTimingOptions } from './internal/timing-options.js';
-import type { Timing } from './internal/timing-output.js';
-import type { TracingChannel } from './internal/timing-trace.js';
-import { timedClass, timedFunction } from './internal/timing-wrappers.js';
-
-/** Any logger with an `info` method, such as `console`, pino or winston. */
-export interface ExecutionLogger {
-  /** Receives one line of text. */
-  info(message: string): void;
-}
-
-/** One timed call, as {@link TrackExecutionTimeOptions.onRecord} receives it. */
-export interface ExecutionRecord {
-  /** The function's qualname, such as `Task.run`. */
-  readonly qualname: string;
-  /** The function's module URL, when known. */
-  readonly module: string | undefined;
-  /** When the call started, in milliseconds since the Unix epoch (sub-millisecond precision). */
-  readonly start: number;
-  /** When it ended: when it returned or threw, or when its promise settled. */
-  readonly end: number;
-  /** `end - start`, measured on the monotonic clock. */
-  readonly durationMs: number;
-  /** `ok` when it returned or its promise fulfilled; `error` when it threw or its promise rejected. */
-  readonly outcome: 'ok' | 'error';
-  /** What was thrown or rejected with, when `outcome` is `error`; otherwise `undefined`. */
-  readonly error: unknown;
-  /** The worker thread's id; `0` on the main thread. */
-  readonly threadId: number;
-}
-
-/** The options of {@link trackExecutionTime}. */
-export interface TrackExecutionTimeOptions {
-  /** `false` returns the decorated function itself, untouched. Default `true`. */
-  readonly enabled?: boolean | undefined;
-  /** Where the start, end and duration lines go, or `false` for none. Default `console`. */
-  readonly logger?: ExecutionLogger | false | undefined;
-  /** Receives one structured {@link ExecutionRecord} per call. */
-  readonly onRecord?: ((record: ExecutionRecord) => void) | undefined;
-  /** `true` adds one `performance.measure` entry per call, named by qualname. Default `false`. */
-  readonly performance?: boolean | undefined;
-}
+import { createDecorator } from '../decorator/create-decorator.js';
+import type { Decorator } from '../decorator/types.js';
+import { nodeBuiltin } from '../internal/builtins.js';
+import { parseTimingOptions } from './options.js';
+import type { Timing } from './output.js';
+import type { TracingChannel } from './trace.js';
+import type { TrackExecutionTimeOptions } from './types.js';
+import { timedClass, timedFunction } from './wrappers.js';
 
 /** The name of the `node:diagnostics_channel` tracing channel every timed call is published on. */
 export const TRACING_CHANNEL = 'selfsame:trackExecutionTime';

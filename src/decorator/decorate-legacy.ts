@@ -6,12 +6,13 @@
 
 import { DecoratorPositionError, DecoratorUsageError } from '../errors.js';
 import type { AnyFunction } from '../identity.js';
-import { type DecorationSite, decorationSite } from './call-site.js';
-import { type DecoratorSpec, decorate, makeContext } from './decorate.js';
-import { acceptedKinds, checkKind, positionOf } from './decorator-position.js';
-import { describeArguments, describeValue, ownName } from './describe.js';
-import { localName, memberQualname, segmentOf } from './member-qualname.js';
-import { ownConstructor } from './own-data.js';
+import type { DecorationSite } from '../internal/call-site.js';
+import { describeArguments, describeValue, ownName } from '../internal/describe.js';
+import { ownConstructor } from '../internal/own-data.js';
+import { segmentOf } from '../qualname.js';
+import { type DecoratorSpec, decorate, makeContext, type Position, siteOf } from './decorate.js';
+import { localName, memberQualname } from './member-qualname.js';
+import { acceptedKinds, checkKind, positionOf } from './position.js';
 
 export function decorateLegacy<Options>(
   spec: DecoratorSpec<Options>,
@@ -46,23 +47,24 @@ export function decorateLegacy<Options>(
       `\`${spec.name}\` was called as a legacy decorator of \`${ownerName}.${String(key)}\`, but the third argument is ${describeValue(descriptor)}, not a property descriptor`,
     );
   }
-  const site = decorationSite(true);
   const given = descriptor as PropertyDescriptor;
+  const site = siteOf('value' in given ? [given.value] : [given.get, given.set], true);
   const result: PropertyDescriptor = { ...given };
+  const at = { name: key, static: isStatic, private: false, owner, mode: 'legacy' } as const;
   if ('value' in given) {
     if (typeof given.value !== 'function') {
       throw new DecoratorPositionError(
         `\`@${spec.name}\` cannot be applied to the ${isStatic ? 'static ' : ''}property \`${ownerName}.${String(key)}\`, whose value is ${describeValue(given.value)}: it applies to ${acceptedKinds(spec)}`,
       );
     }
-    result.value = legacyMember(spec, options, given.value, 'method', key, isStatic, owner, site);
+    result.value = legacyMember(spec, options, given.value, site, { ...at, kind: 'method' });
     return result;
   }
   if (typeof given.get === 'function') {
-    result.get = legacyMember(spec, options, given.get, 'getter', key, isStatic, owner, site);
+    result.get = legacyMember(spec, options, given.get, site, { ...at, kind: 'getter' });
   }
   if (typeof given.set === 'function') {
-    result.set = legacyMember(spec, options, given.set, 'setter', key, isStatic, owner, site);
+    result.set = legacyMember(spec, options, given.set, site, { ...at, kind: 'setter' });
   }
   return result;
 }
@@ -71,15 +73,15 @@ function legacyMember<Options>(
   spec: DecoratorSpec<Options>,
   options: Options,
   fn: AnyFunction,
-  kind: 'method' | 'getter' | 'setter',
-  key: string | symbol,
-  isStatic: boolean,
-  owner: Function | undefined,
   site: DecorationSite,
+  position: Position,
 ): AnyFunction {
-  const context = makeContext(spec, options, kind, key, isStatic, false, owner, 'legacy');
+  const context = makeContext(spec, options, position);
+  const { kind, name, owner } = context;
   const ownerName = owner === undefined ? '' : ownName(owner);
-  checkKind(spec, context, () => positionOf(kind, `${ownerName}.${String(key)}`, isStatic, false));
-  const qualname = memberQualname(segmentOf(ownerName), kind, key);
+  checkKind(spec, context, () =>
+    positionOf(kind, `${ownerName}.${String(name)}`, context.static, false),
+  );
+  const qualname = memberQualname(segmentOf(ownerName), kind, name);
   return decorate(spec, fn, context, site, localName(site, qualname));
 }

@@ -3,7 +3,7 @@
  * the events that end a call that threw or rejected.
  */
 
-import type { Timing } from './timing-output.js';
+import type { Timing } from './output.js';
 
 /** The payload published on the tracing channel, as Node's own `traceSync` builds it. */
 export interface TraceContext {

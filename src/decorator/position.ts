@@ -3,9 +3,9 @@
  * positions for its {@link DecoratorPositionError} messages.
  */
 
-import type { DecorationContext } from '../decorator.js';
 import { DecoratorPositionError } from '../errors.js';
 import type { DecoratorSpec } from './decorate.js';
+import type { DecorationContext } from './types.js';
 
 export function checkKind<Options>(
   spec: DecoratorSpec<Options>,

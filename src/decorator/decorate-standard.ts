@@ -4,16 +4,17 @@
  * its `Class.member` qualname is settled later, by an initializer.
  */
 
-import type { DecorationContext } from '../decorator.js';
 import { DecoratorPositionError, DecoratorUsageError } from '../errors.js';
 import type { AnyFunction } from '../identity.js';
-import { type DecorationSite, decorationSite } from './call-site.js';
-import { type DecoratorSpec, decorate, makeContext } from './decorate.js';
-import { acceptedKinds, checkKind, kindWord, positionOf } from './decorator-position.js';
-import { describeArguments, describeValue, ownName } from './describe.js';
-import { localName, memberQualname, segmentOf, settleQualname } from './member-qualname.js';
-import { metadataSymbol } from './metadata.js';
-import { ownConstructor, ownData } from './own-data.js';
+import type { DecorationSite } from '../internal/call-site.js';
+import { describeArguments, describeValue, ownName } from '../internal/describe.js';
+import { metadataSymbol } from '../internal/metadata.js';
+import { ownConstructor, ownData } from '../internal/own-data.js';
+import { segmentOf } from '../qualname.js';
+import { type DecoratorSpec, decorate, makeContext, siteOf } from './decorate.js';
+import { localName, memberQualname, settleQualname } from './member-qualname.js';
+import { acceptedKinds, checkKind, kindWord, positionOf } from './position.js';
+import type { DecorationContext } from './types.js';
 
 /** The part of a standard decorator context read here. */
 export interface StandardContext {
@@ -55,18 +56,16 @@ export function decorateStandard<Options>(
   }
   const fn = value as AnyFunction;
   const name = memberName ?? ownName(fn);
-  const context = makeContext(
-    spec,
-    options,
+  const context = makeContext(spec, options, {
     kind,
     name,
-    isStatic,
-    isPrivate,
-    undefined,
-    'standard',
-  );
+    static: isStatic,
+    private: isPrivate,
+    owner: undefined,
+    mode: 'standard',
+  });
   checkKind(spec, context, () => positionOf(kind, name, isStatic, isPrivate));
-  const site = decorationSite(true);
+  const site = siteOf([fn], true);
   if (kind === 'class') return decorate(spec, fn, context, site, localName(site, segmentOf(name)));
   const wrapper = decorate(spec, fn, context, site, undefined);
   if (wrapper !== fn && typeof standard.addInitializer === 'function') {

@@ -4,8 +4,8 @@
  */
 
 import { type AnyFunction, identityOf } from '../identity.js';
-import { clock, finish, logStart, type Timing } from './timing-output.js';
-import { publishError, type TraceContext, type TracingChannel, traceOf } from './timing-trace.js';
+import { clock, finishCall, logStart, type Timing } from './output.js';
+import { publishError, type TraceContext, type TracingChannel, traceOf } from './trace.js';
 
 export function timedFunction(
   fn: AnyFunction,
@@ -23,12 +23,12 @@ export function timedFunction(
     try {
       result = Reflect.apply(fn, this, args);
     } catch (error) {
-      finish(timing, start, error, true, threadId);
+      finishCall(timing, start, error, true, threadId);
       if (trace !== undefined) publishError(channel as TracingChannel, trace, error, false);
       throw error;
     }
     if (result instanceof Promise) return settle(timing, start, result, channel, trace, threadId);
-    finish(timing, start, undefined, false, threadId);
+    finishCall(timing, start, undefined, false, threadId);
     if (trace !== undefined) {
       trace.result = result;
       (channel as TracingChannel).end.publish(trace);
@@ -58,11 +58,11 @@ export function timedClass(
       try {
         super(...args);
       } catch (error) {
-        finish(timing, start, error, true, threadId);
+        finishCall(timing, start, error, true, threadId);
         if (trace !== undefined) publishError(channel as TracingChannel, trace, error, false);
         throw error;
       }
-      finish(timing, start, undefined, false, threadId);
+      finishCall(timing, start, undefined, false, threadId);
       if (trace !== undefined) {
         trace.result = this;
         (channel as TracingChannel).end.publish(trace);
@@ -91,7 +91,7 @@ function settle(
   if (trace !== undefined) (channel as TracingChannel).end.publish(trace);
   return promise.then(
     (value) => {
-      finish(timing, start, undefined, false, threadId);
+      finishCall(timing, start, undefined, false, threadId);
       if (trace !== undefined) {
         trace.result = value;
         (channel as TracingChannel).asyncStart.publish(trace);
@@ -100,7 +100,7 @@ function settle(
       return value;
     },
     (error: unknown) => {
-      finish(timing, start, error, true, threadId);
+      finishCall(timing, start, error, true, threadId);
       if (trace !== undefined) publishError(channel as TracingChannel, trace, error, true);
       throw error;
     },

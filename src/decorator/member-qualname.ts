@@ -4,13 +4,11 @@
  * once their class exists.
  */
 
-import type { DecoratorKind } from '../decorator.js';
-import type { DecorationSite } from './call-site.js';
-import { QUALNAME_KEY } from './keys.js';
-import { hasOwnSlot, wrappedOf } from './own-data.js';
-
-export const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-const PRIVATE_NAME = /^#[A-Za-z_$][\w$]*$/;
+import type { DecorationSite } from '../internal/call-site.js';
+import { QUALNAME_KEY } from '../internal/keys.js';
+import { hasOwnSlot, wrappedOf } from '../internal/own-data.js';
+import { isMemberName } from '../qualname.js';
+import type { DecoratorKind } from './types.js';
 
 /**
  * Functions whose qualname selfsame set before their class was known (a standard decorator on an
@@ -22,6 +20,11 @@ const provisional = new WeakSet<Function>();
 /** Marks `wrapper`'s qualname provisional when `fn` has no qualname of its own or a provisional one. */
 export function markProvisional(wrapper: Function, fn: Function): void {
   if (!hasOwnSlot(fn, QUALNAME_KEY) || provisional.has(fn)) provisional.add(wrapper);
+}
+
+/** Whether `fn`'s qualname was set by this copy of selfsame before its class was known. */
+export function isProvisional(fn: Function): boolean {
+  return provisional.has(fn);
 }
 
 /** Replaces the provisional qualname down the chain of wrappers this copy of selfsame built. */
@@ -39,12 +42,7 @@ export function settleQualname(wrapper: Function, qualname: string): void {
 
 /** `Class.member`, `Class.#member`, `Class.member.<get>` or `Class.member.<set>`. */
 export function memberQualname(owner: string, kind: DecoratorKind, key: string | symbol): string {
-  const member =
-    typeof key === 'symbol'
-      ? '<symbol>'
-      : IDENTIFIER.test(key) || PRIVATE_NAME.test(key)
-        ? key
-        : '<computed>';
+  const member = typeof key === 'symbol' ? '<symbol>' : isMemberName(key) ? key : '<computed>';
   const suffix = kind === 'getter' ? '.<get>' : kind === 'setter' ? '.<set>' : '';
   return `${owner}.${member}${suffix}`;
 }
@@ -52,15 +50,4 @@ export function memberQualname(owner: string, kind: DecoratorKind, key: string |
 /** Prefixes `<enclosing>.<locals>.` when the decoration ran inside a function body. */
 export function localName(site: DecorationSite, qualname: string): string {
   return site.enclosing === undefined ? qualname : `${site.enclosing}.<locals>.${qualname}`;
-}
-
-/**
- * A name as one qualname segment: itself when it is an identifier; for names V8 composes such as
- * `get value` or `bound run`, the last identifier; `<lambda>` when there is none.
- */
-export function segmentOf(name: string | symbol): string {
-  if (typeof name !== 'string') return '<lambda>';
-  if (IDENTIFIER.test(name) || PRIVATE_NAME.test(name)) return name;
-  const last = name.split(' ').pop() ?? '';
-  return IDENTIFIER.test(last) || PRIVATE_NAME.test(last) ? last : '<lambda>';
 }

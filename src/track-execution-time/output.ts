@@ -3,8 +3,8 @@
  * `performance.measure` entry. An observer that throws never changes the call's outcome.
  */
 
-import type { ExecutionLogger, ExecutionRecord } from '../track-execution-time.js';
-import type { TimingSettings } from './timing-options.js';
+import type { TimingSettings } from './options.js';
+import type { ExecutionLogger, ExecutionRecord } from './types.js';
 
 /** What one decorated function's wrapper keeps: its settings and its identity, read once. */
 export interface Timing extends TimingSettings {
@@ -27,7 +27,7 @@ export function logStart(timing: Timing): void {
  * Ends one call: the end and duration lines, the record, the measure. Kept small, each part in
  * its own function, so that V8 inlines it into the wrapper.
  */
-export function finish(
+export function finishCall(
   timing: Timing,
   start: number,
   error: unknown,

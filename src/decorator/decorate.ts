@@ -3,48 +3,61 @@
  * then give the wrapper its identity.
  */
 
-import type {
-  DecorationContext,
-  DecoratorKind,
-  DecoratorMode,
-  WrapperFactory,
-} from '../decorator.js';
 import type { AnyFunction } from '../identity.js';
+import { type DecorationSite, decorationSite, UNKNOWN_SITE } from '../internal/call-site.js';
+import { defineHidden } from '../internal/define.js';
+import { describeValue, ownName } from '../internal/describe.js';
+import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
+import { hasOwnSlot } from '../internal/own-data.js';
+import { segmentOf } from '../qualname.js';
 import { updateWrapper } from '../wraps.js';
-import type { DecorationSite } from './call-site.js';
-import { defineHidden } from './define.js';
-import { describeValue, ownName } from './describe.js';
-import { MODULE_KEY, QUALNAME_KEY } from './keys.js';
-import { markProvisional, segmentOf } from './member-qualname.js';
-import { hasOwnSlot } from './own-data.js';
+import { isProvisional, markProvisional } from './member-qualname.js';
+import type { DecorationContext, DecoratorKind, WrapperFactory } from './types.js';
 
-/** A decorator's fixed parts. */
+/** Where one decoration applies: the fields of a {@link DecorationContext} its call shape knows. */
+export type Position = Omit<DecorationContext<unknown>, 'decorator' | 'options'>;
+
+/** A decorator's fixed parts, as {@link createDecorator} checked them. */
 export interface DecoratorSpec<Options> {
   readonly name: string;
   readonly factory: WrapperFactory<Options>;
   readonly kinds: readonly DecoratorKind[];
 }
 
+/** The frozen context a wrapper factory is told, in the fields' documented order. */
 export function makeContext<Options>(
   spec: DecoratorSpec<Options>,
   options: Options,
-  kind: DecoratorKind,
-  name: string | symbol,
-  isStatic: boolean,
-  isPrivate: boolean,
-  owner: Function | undefined,
-  mode: DecoratorMode,
+  position: Position,
 ): DecorationContext<Options> {
   return Object.freeze({
     decorator: spec.name,
-    kind,
-    name,
-    static: isStatic,
-    private: isPrivate,
-    owner,
-    mode,
+    kind: position.kind,
+    name: position.name,
+    static: position.static,
+    private: position.private,
+    owner: position.owner,
+    mode: position.mode,
     options,
   });
+}
+
+/**
+ * Where the decoration of `fns` (a function, or an accessor's getter and setter) was applied,
+ * read from the call stack only when one of them lacks a qualname or a module of its own, or
+ * carries a provisional qualname (whose `<locals>` prefix the site gives): a function that
+ * already carries both, as a registered function or a wrapper from another selfsame decorator
+ * does, takes nothing from the site, and reading the stack was about half of a decoration.
+ */
+export function siteOf(fns: readonly unknown[], member: boolean): DecorationSite {
+  return fns.every(isKnown) ? UNKNOWN_SITE : decorationSite(member);
+}
+
+function isKnown(fn: unknown): boolean {
+  return (
+    typeof fn !== 'function' ||
+    (hasOwnSlot(fn, QUALNAME_KEY) && hasOwnSlot(fn, MODULE_KEY) && !isProvisional(fn))
+  );
 }
 
 /**
