@@ -27,7 +27,7 @@ export const LAYERS = [
   { name: 'track-execution-time', holds: ['track-execution-time/'] },
   { name: 'reference', holds: ['reference/'] },
   { name: 'pool', holds: ['pool/'] },
-  { name: 'entry', holds: ['index.ts'] },
+  { name: 'entry', holds: ['core.ts', 'index.ts'] },
 ];
 
 const SOURCE = /\.(?:ts|cts|mts)$/;
