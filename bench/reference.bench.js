@@ -106,6 +106,39 @@ await compareAsync(
   { iterations: 20_000, rounds: 15 },
 );
 
+// `toReference` of a function proven before walks the recorded path again at every call (a
+// rebinding since is refused, as pickle checks identity at every dump). Its peer is the cached
+// path without that walk, rebuilt from the same parts: the options checked into a policy, then
+// a WeakMap hit.
+const { toPolicy } = await import('../dist/reference/options.js');
+const oldProofs = new WeakMap([[tasks.add, { policyId: toPolicy(options).id, reference }]]);
+async function cachedWithoutWalk(fn, opts) {
+  if (typeof fn !== 'function') throw new TypeError('fn');
+  const policy = toPolicy(opts);
+  const proof = oldProofs.get(fn);
+  return proof !== undefined && proof.policyId === policy.id ? proof.reference : undefined;
+}
+await compareAsync(
+  'toReference of a function already proven',
+  {
+    'the cached path without the walk (WeakMap hit)': async (n) => {
+      let made;
+      for (let i = 0; i < n; i++) made = await cachedWithoutWalk(tasks.add, options);
+      return made;
+    },
+    'toReference, identity re-proven (walk again)': async (n) => {
+      let made;
+      for (let i = 0; i < n; i++) made = await toReference(tasks.add, options);
+      return made;
+    },
+  },
+  {
+    iterations: 20_000,
+    rounds: 15,
+    goal: { 'toReference, identity re-proven (walk again)': '<= 1.5x' },
+  },
+);
+
 // Modules of many exported functions, loaded once: each `toReference` below is the first for
 // its function, so it pays the whole proof (module id, walk, identity, digest), never a cold
 // import. Registered functions carry their module; for the others V8's inspector is asked

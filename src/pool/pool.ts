@@ -37,6 +37,7 @@ import { type Sendable, type Task, TaskRunner } from './runner.js';
  * import { countLorem } from './tasks.js';
  *
  * if (isMainModule(import.meta)) {
+ *   const text = ' Lorem ipsum dolor sit amet, consectetur Lorem adipiscing Lorem elit ';
  *   await using pool = new Pool({ size: 2 });
  *   console.log(await pool.map(countLorem, text.split(','))); // [1, 2]
  * }
