@@ -32,8 +32,13 @@ const onWarning = (warning: Error): void => {
 };
 let scratch: string;
 
+/** Node's own warning printer, taken off during a test: the warnings expected are asserted. */
+let printers: ((warning: Error) => void)[] = [];
+
 beforeEach(() => {
   process.on('worker', onWorker);
+  printers = process.listeners('warning');
+  process.removeAllListeners('warning');
   process.on('warning', onWarning);
   scratch = mkdtempSync(join(tmpdir(), 'selfsame-pool-'));
 });
@@ -42,6 +47,7 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((pool) => pool.terminate()));
   process.off('worker', onWorker);
   process.off('warning', onWarning);
+  for (const printer of printers) process.on('warning', printer);
   warnings.length = 0;
   live.clear();
   started = 0;

@@ -41,7 +41,7 @@ describe('Pool options: every mistake named, with what was received', () => {
     [
       { sizes: 2 },
       TypeError,
-      'Unknown option `options.sizes`; expected one of `size`, `initializer`, `initargs`, `maxTasksPerWorker`, `timeout`, `closeTimeout`, `root`, `packages`, `key`, `resourceLimits`',
+      'Unknown option `options.sizes`; expected one of `size`, `initializer`, `initargs`, `maxTasksPerWorker`, `timeout`, `closeTimeout`, `root`, `packages`, `key`, `resourceLimits`, `onRecord`',
     ],
     [
       { initializer: 'setUp' },

@@ -19,6 +19,12 @@
  */
 import { AsyncResource, executionAsyncId } from 'node:async_hooks';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
+import type { FunctionReference } from '../reference/format.js';
+// Straight from its module: the pool's door (./reference.js) would also load toReference's graph,
+// which a worker never uses.
+import { fromReference } from '../reference/from-reference.js';
+import type { ReferenceOptions } from '../reference/options.js';
+import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
 import { carry, describeUncloneable } from './envelope.js';
 import { whileImporting } from './import-guard.js';
 import {
@@ -35,7 +41,8 @@ import {
   type WorkerRequest,
   type WorkerSetup,
 } from './protocol.js';
-import { type FunctionReference, fromReference, type ReferenceOptions } from './reference.js';
+import { epochNow } from './records.js';
+import { startRecording } from './records-worker.js';
 
 type Callable = (...args: unknown[]) => unknown;
 
@@ -62,9 +69,10 @@ let completed = 0;
  * tasks left behind is what is open beyond these.
  */
 let baseline: Map<string, number> | undefined;
-
 /** Errors already reported as a task's own failure, which must not be reported again as faults. */
 const reported = new WeakSet<object>();
+/** Collects timeline records when the pool asked for them (`onRecord`); otherwise unused. */
+const recorder = setup.records === undefined ? undefined : startRecording(setup.records);
 
 process.on('uncaughtException', (error) => onFault(error, executionAsyncId()));
 process.on('unhandledRejection', (reason) => onFault(reason, executionAsyncId()));
@@ -84,27 +92,36 @@ const initialized: Promise<void> = initialize().then((failure) => {
  * A task whose function is already resolved and returns plain values completes synchronously,
  * without a single promise: the common case of a `map` over small items.
  *
- * @param message - a task (its reference and argument lists), or a drain request
+ * @param request - a task (its reference and items), or a drain request
  * @returns the values of the completed items and any failure, as data
  */
 export default function dispatch(
-  message: WorkerRequest,
+  request: WorkerRequest,
 ): TaskResponse | DrainReport | Promise<TaskResponse | DrainReport> {
-  if (message[0] === DRAIN) return drain(message[1]);
-  const [id, ref, items] = message as TaskMessage;
+  if (request[0] === DRAIN) return drain(request[1]);
+  const message = request as TaskMessage;
   taskStart = nextAsyncId();
-  const task: DispatchedTask = { id, ref, items };
+  const began = recorder === undefined ? 0 : epochNow();
+  const items = message[2];
+  const task: DispatchedTask = {
+    id: message[0],
+    ref: message[1],
+    items: isEncoded(items) ? decode(items) : items,
+    spread: message[3],
+  };
   const fn = initDone && initFailure === undefined ? resolved.get(task.ref) : undefined;
   const response = fn === undefined ? prepare(task) : runItems(task, fn, 0, []);
   return response instanceof Promise
-    ? response.then((settled) => finish(task, settled))
-    : finish(task, response);
+    ? response.then((settled) => finish(task, settled, began))
+    : finish(task, response, began);
 }
 
 function finish(
   task: DispatchedTask,
-  response: TaskResponse,
+  settled: TaskResponse,
+  began: number,
 ): TaskResponse | Promise<TaskResponse> {
+  const response = recorder === undefined ? settled : recorder.attach(task, began, settled);
   completed += 1;
   if (retiring || (setup.maxTasksPerWorker > 0 && completed >= setup.maxTasksPerWorker)) {
     return retire(task.id, response);
@@ -167,10 +184,11 @@ function runItems(
   start: number,
   values: unknown[],
 ): TaskResponse | Promise<TaskResponse> {
-  for (let index = start; index < task.items.length; index++) {
+  const { items, spread } = task;
+  for (let index = start; index < items.length; index++) {
     let value: unknown;
     try {
-      value = Reflect.apply(fn, undefined, task.items[index] as unknown[]);
+      value = spread ? Reflect.apply(fn, undefined, items[index] as unknown[]) : fn(items[index]);
     } catch (error) {
       return { values, failure: { kind: 'throw', index, thrown: carry(error) } };
     }
@@ -208,7 +226,10 @@ async function awaitItem(
 }
 
 function complete(values: unknown[]): TaskResponse {
-  // The common answer is the bare array of values: nothing else to clone.
+  // The common answer is the bare array of values (or its bytes): nothing else to clone.
+  if (allPrimitive(values, false)) {
+    return values.length >= AHEAD_MIN_ITEMS ? encode(values) : values;
+  }
   const uncloneable = findUncloneable(values);
   if (uncloneable !== undefined) {
     return { values: values.slice(0, uncloneable.index), failure: uncloneable };
@@ -319,7 +340,11 @@ async function drain(within: number): Promise<DrainReport> {
  * it: it is not trusted any more, and the failed task's error already says it was replaced.
  */
 async function retire(id: number, response: TaskResponse): Promise<never> {
-  const report: TaskReport = Array.isArray(response) ? { values: response } : response;
+  const report: TaskReport = Array.isArray(response)
+    ? { values: response }
+    : isEncoded(response)
+      ? { values: decode(response) }
+      : response;
   post({ [OUT_OF_BAND]: 'answer', id, response: report });
   if (!retiring) {
     const pending = await settle(setup.closeTimeout);
@@ -341,17 +366,6 @@ async function flushOutput(): Promise<void> {
 
 /** The first item whose value structured clone refuses, so the pool can name it. */
 function findUncloneable(values: readonly unknown[]): Failure | undefined {
-  // Primitives other than symbols always clone: skip the check, which costs a second copy.
-  if (
-    !values.some(
-      (value) =>
-        (typeof value === 'object' && value !== null) ||
-        typeof value === 'function' ||
-        typeof value === 'symbol',
-    )
-  ) {
-    return undefined;
-  }
   let batchError: unknown;
   try {
     structuredClone(values);

@@ -33,7 +33,9 @@ export interface TaskFacts {
   readonly label: string;
   /** The initializer, as "`qualname` (module)", when the pool has one. */
   readonly initializer: string | undefined;
-  readonly items: readonly (readonly unknown[])[];
+  /** The task's items: argument lists when `spread`, else each item the one argument. */
+  readonly items: readonly unknown[];
+  readonly spread: boolean;
   /** The position of the task's first item in the caller's input. */
   readonly offset: number;
   readonly signal: AbortSignal | undefined;
@@ -141,7 +143,7 @@ export function fromRejection(error: unknown, facts: TaskFacts): Error {
   }
   if (error instanceof Error && error.name === 'DataCloneError') {
     return new UncloneableError(
-      `Cannot send the arguments of ${label} to a worker thread: ${describeArguments(facts.items, facts.offset) ?? 'an argument'} cannot be structured-cloned`,
+      `Cannot send the arguments of ${label} to a worker thread: ${describeArguments(facts) ?? 'an argument'} cannot be structured-cloned`,
       cause,
     );
   }
@@ -162,7 +164,7 @@ export function fromRejection(error: unknown, facts: TaskFacts): Error {
   }
   // Structured clone runs an argument's getters: one that throws fails the send with its own
   // error, not a DataCloneError. Only when cloning the arguments fails here too is it that.
-  const argument = describeArguments(facts.items, facts.offset);
+  const argument = describeArguments(facts);
   if (argument !== undefined) {
     return new UncloneableError(
       `Cannot send the arguments of ${label} to a worker thread: ${argument} cannot be structured-cloned`,
@@ -176,11 +178,9 @@ export function fromRejection(error: unknown, facts: TaskFacts): Error {
  * Names the first argument that structured clone refuses: "argument 1 of item 3 (a function
  * `f`)", or `undefined` when every argument clones.
  */
-function describeArguments(
-  items: readonly (readonly unknown[])[],
-  offset: number,
-): string | undefined {
-  for (const [item, args] of items.entries()) {
+function describeArguments({ items, spread, offset }: TaskFacts): string | undefined {
+  for (const [item, given] of items.entries()) {
+    const args = spread ? (given as readonly unknown[]) : [given];
     for (const [position, value] of args.entries()) {
       try {
         structuredClone(value);

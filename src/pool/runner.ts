@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
 import { PoolClosedError, UncloneableError } from './errors.js';
 import {
   cannotStart,
@@ -36,6 +37,7 @@ import {
   UNANSWERED,
   type WorkerSetup,
 } from './protocol.js';
+import { epochNow, type TaskRecorder } from './records.js';
 
 /** A function ready to send: its reference as JSON text (one string clones fastest), its label. */
 export interface Sendable {
@@ -47,7 +49,9 @@ export interface Sendable {
 export interface RunnerTask {
   readonly id: number;
   readonly fn: Sendable;
-  readonly items: readonly (readonly unknown[])[];
+  /** The items: argument lists when `spread`, else each item the one argument. */
+  readonly items: readonly unknown[];
+  readonly spread: boolean;
   readonly offset: number;
   readonly signal: AbortSignal | undefined;
   readonly resolve: (outcome: Outcome) => void;
@@ -59,6 +63,8 @@ export interface RunnerTask {
   controller?: AbortController;
   timer?: ReturnType<typeof setTimeout>;
   timedOut: boolean;
+  /** The items' bytes, serialized ahead while the workers run earlier tasks (see batch.ts). */
+  encoded?: Uint8Array | false;
 }
 
 /** How a {@link TaskRunner} is set up. */
@@ -70,6 +76,8 @@ export interface RunnerOptions {
   readonly initializerLabel: string | undefined;
   /** Called after every task settles or frees its slot, so the pool can tell when it is idle. */
   readonly onSettle: () => void;
+  /** Records the tasks' spans when the pool collects timeline records (`onRecord`). */
+  readonly recorder: TaskRecorder | undefined;
 }
 
 // setTimeout's ceiling: a longer timeout would fire at once.
@@ -154,7 +162,8 @@ export class TaskRunner {
   /** Queues a task; {@link TaskRunner.pump} sends it. */
   submit(
     fn: Sendable,
-    items: readonly (readonly unknown[])[],
+    items: readonly unknown[],
+    spread: boolean,
     offset: number,
     signal: AbortSignal | undefined,
   ): { task: RunnerTask; outcome: Promise<Outcome> } {
@@ -166,6 +175,7 @@ export class TaskRunner {
       id: this.#nextId++,
       fn,
       items,
+      spread,
       offset,
       signal,
       resolve,
@@ -179,6 +189,7 @@ export class TaskRunner {
       if (signal !== undefined) this.#watch(task, signal);
       this.#queue.push(task);
     }
+    this.#options.recorder?.queued(task);
     return { task, outcome };
   }
 
@@ -187,13 +198,27 @@ export class TaskRunner {
     if (!task.dispatched) this.#settle(task, { values: [], error: reason });
   }
 
-  /** Hands queued tasks to piscina while a worker is free, so piscina's own queue stays empty. */
+  /**
+   * Hands queued tasks to piscina while a worker is free, so piscina's own queue stays empty;
+   * then serializes the items of the tasks next in line, one per worker, so that a worker that
+   * answers gets its next task at once (see batch.ts).
+   */
   pump(): void {
     while (this.#running.size < this.#options.size && this.#queue.length > 0) {
       const task = this.#queue.shift() as RunnerTask;
       if (task.settled) continue;
       if (this.#startFailure !== undefined) this.#settle(task, this.#cannotStart(task));
       else this.#dispatch(task);
+    }
+    let ahead = 0;
+    for (const task of this.#queue) {
+      if (ahead === this.#options.size) break;
+      if (task.settled) continue;
+      task.encoded ??=
+        task.items.length >= AHEAD_MIN_ITEMS && allPrimitive(task.items, task.spread)
+          ? encode(task.items)
+          : false;
+      ahead += 1;
     }
   }
 
@@ -290,9 +315,16 @@ export class TaskRunner {
         task.timer.unref();
       }
     }
-    const message: TaskMessage = [task.id, task.fn.wire, task.items];
+    const recorder = this.#options.recorder;
+    const handing = recorder === undefined ? 0 : epochNow();
+    const { encoded } = task;
+    const message: TaskMessage = [task.id, task.fn.wire, encoded || task.items, task.spread];
     this.#piscina
-      .run(message, task.controller === undefined ? {} : { signal: task.controller.signal })
+      .run(message, {
+        ...(task.controller === undefined ? {} : { signal: task.controller.signal }),
+        // The bytes are the task's own (v8.serialize gives each its own buffer): moved, not copied.
+        ...(encoded ? { transferList: [encoded.buffer as ArrayBuffer] } : {}),
+      })
       .then(
         (response: TaskResponse) => this.#free(task, () => this.#answer(task, response)),
         (error: unknown) =>
@@ -300,14 +332,18 @@ export class TaskRunner {
             if (!task.settled) this.#settle(task, this.#rejected(task, error));
           }),
       );
+    recorder?.dispatched(task, handing);
   }
 
-  /** piscina is done with a task: its slot is free for the next one. */
+  /**
+   * piscina is done with a task: its slot is free, and the worker gets its next task before
+   * this answer is delivered (a large answer is decoded meanwhile).
+   */
   #free(task: RunnerTask, deliver: () => void): void {
     clearTimeout(task.timer);
     this.#running.delete(task.id);
-    deliver();
     this.pump();
+    deliver();
     this.#options.onSettle();
   }
 
@@ -340,7 +376,11 @@ export class TaskRunner {
   }
 
   #answer(task: RunnerTask, response: TaskResponse): void {
+    if (!Array.isArray(response) && !isEncoded(response) && response.records !== undefined) {
+      this.#options.recorder?.received(response.records);
+    }
     if (Array.isArray(response)) this.#settle(task, { values: response });
+    else if (isEncoded(response)) this.#settle(task, { values: decode(response) });
     else {
       this.#settle(
         task,
@@ -356,6 +396,7 @@ export class TaskRunner {
     // and must not be cut short by the timeout of the task it already answered.
     clearTimeout(task.timer);
     if (task.signal !== undefined) this.#unwatch(task, task.signal);
+    this.#options.recorder?.settled(task, 'error' in outcome);
     task.resolve(outcome);
     this.#options.onSettle();
   }
@@ -413,6 +454,7 @@ export class TaskRunner {
       label: task.fn.label,
       initializer: this.#options.initializerLabel,
       items: task.items,
+      spread: task.spread,
       offset: task.offset,
       signal: task.signal,
       timedOut: task.timedOut,
