@@ -26,7 +26,7 @@ import {
   type TaskResponse,
   type WorkerSetup,
 } from './protocol.js';
-import { fromReference, type ReferenceOptions } from './reference.js';
+import { fromReference, type ReferenceOptions, receiverOf } from './reference.js';
 
 type Callable = (...args: unknown[]) => unknown;
 
@@ -117,10 +117,12 @@ function runItems(
   start: number,
   values: unknown[],
 ): TaskResponse | Promise<TaskResponse> {
+  // A static method runs with its class as `this`, as `Class.method(...)` would.
+  const self = receiverOf(fn);
   for (let index = start; index < task.items.length; index++) {
     let value: unknown;
     try {
-      value = Reflect.apply(fn, undefined, task.items[index] as unknown[]);
+      value = Reflect.apply(fn, self, task.items[index] as unknown[]);
     } catch (error) {
       return { values, failure: { kind: 'throw', index, thrown: carry(error) } };
     }
@@ -170,7 +172,7 @@ async function initialize(): Promise<Failure | undefined> {
   if (setup.initializer === undefined) return undefined;
   try {
     const initializer = await fromReference<Callable>(JSON.parse(setup.initializer), policy);
-    await Reflect.apply(initializer, undefined, setup.initargs);
+    await Reflect.apply(initializer, receiverOf(initializer), setup.initargs);
     return undefined;
   } catch (error) {
     // The worker stays: every task sent to it fails fast with this failure, rather than

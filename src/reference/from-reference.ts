@@ -31,6 +31,7 @@ import {
   type ModuleTarget,
 } from './module-id.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
+import { recordReceiver } from './receiver.js';
 import { verify } from './signature.js';
 import { DENIED_SEGMENTS, thenHazard, walk } from './walk.js';
 
@@ -68,6 +69,10 @@ const MAX_CACHED = 10_000;
  *   non-function, a native or bound function)
  * @throws {@link IntegrityError} when the implementation changed, unless `verifyIntegrity: false`
  * @throws TypeError when `options` is malformed
+ *
+ * The function itself is returned, never a bound copy, so that identity holds. A static method
+ * that uses `this` (as Python's classmethod uses `cls`) must be called on its class:
+ * `Reflect.apply(fn, Jobs, args)` or `fn.call(Jobs, ...)`; the pool does this for you.
  * @example
  * ```ts
  * const resize = await fromReference<(path: string) => Promise<void>>(JSON.parse(message));
@@ -216,12 +221,13 @@ async function resolve(
     }
     if (actual !== reference.digest) {
       throw new IntegrityError(
-        `Refused ${where}: the implementation differs from the one referenced (digest ${actual} instead of ${reference.digest}); pass \`verifyIntegrity: false\` to run it anyway`,
+        `Refused ${where}: the implementation differs from the one referenced (digest ${actual} instead of ${reference.digest}); to run it anyway, resolve it with \`fromReference(ref, { verifyIntegrity: false })\` (a \`Pool\` always verifies: its workers must load the code the reference was made from)`,
         reference.digest,
         actual,
       );
     }
   }
+  recordReceiver(fn, namespace, segments);
   const { module, qualname, digest, signature } = reference;
   return {
     module,

@@ -19,6 +19,7 @@ import { closureNames, locate } from './locate.js';
 import { classifyModuleId, locateModule, moduleIdsOf } from './module-id.js';
 import { util } from './node.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
+import { recordReceiver } from './receiver.js';
 import { sign } from './signature.js';
 import { DENIED_SEGMENTS, thenHazard, type WalkResult, walk } from './walk.js';
 
@@ -209,6 +210,7 @@ async function prove(fn: Function, policy: Policy): Promise<Omit<Proof, 'policyI
     );
   }
   const { segments } = found;
+  recordReceiver(fn, namespace, segments);
   // The chain was checked above to hold no Proxy, so the digest exists.
   return {
     reference: makeReference(id, segments.join('.'), digestOf(fn) as string, undefined),
