@@ -41,10 +41,12 @@ export {
   type ImportMetaLike,
   identityOf,
 } from './identity.js';
+export type { EncodedArgument } from './reference/bound-arguments.js';
 export type { FunctionReference } from './reference/format.js';
 export { fromReference } from './reference/from-reference.js';
 export { isMainModule } from './reference/is-main-module.js';
 export type { ReferenceOptions } from './reference/options.js';
+export { partial } from './reference/partial.js';
 export { toReference } from './reference/to-reference.js';
 export {
   TRACING_CHANNEL,

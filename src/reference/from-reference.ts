@@ -14,6 +14,7 @@ import type { AnyFunction } from '../identity.js';
 import { ownName } from '../internal/describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
 import { ownData } from '../internal/own-data.js';
+import { decodeArguments } from './bound-arguments.js';
 import { digestOf, isNative } from './digest.js';
 import { findExport } from './find-export.js';
 import {
@@ -31,7 +32,8 @@ import {
   type ModuleTarget,
 } from './module-id.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
-import { recordReceiver } from './receiver.js';
+import { partial } from './partial.js';
+import { recordReceiver, recordReceiverOf } from './receiver.js';
 import { verify } from './signature.js';
 import { DENIED_SEGMENTS, thenHazard, walk } from './walk.js';
 
@@ -85,8 +87,9 @@ export async function fromReference<F extends AnyFunction = AnyFunction>(
 ): Promise<F> {
   const policy = toPolicy(options);
   const fields = readFields(ref);
-  const { v, module, qualname, digest, signature } = fields;
+  const { v, module, qualname, digest, signature, args } = fields;
   if (
+    args === undefined &&
     v === REFERENCE_VERSION &&
     typeof module === 'string' &&
     typeof qualname === 'string' &&
@@ -108,6 +111,12 @@ export async function fromReference<F extends AnyFunction = AnyFunction>(
   if (policy.key !== undefined) checkSignature(reference, policy.key, where);
 
   const found = await resolve(reference, target, policy, where);
+  if (reference.args !== undefined) {
+    // Never cached: the cache compares the fields that name the function, not the arguments.
+    const rebuilt = partial(found.fn, ...decodeArguments(reference.args, where));
+    recordReceiverOf(rebuilt, found.fn);
+    return rebuilt as F;
+  }
   if (policy.keyId !== undefined) found.verifiedKeys.add(policy.keyId);
   remember(policy.resolutionId, found);
   return found.fn as F;

@@ -32,3 +32,10 @@ export function recordReceiver(fn: Function, namespace: object, segments: readon
     receivers.delete(fn);
   }
 }
+
+/** Gives `fn` the receiver `of` has: a rebuilt partial is called as its function would be. */
+export function recordReceiverOf(fn: Function, of: Function): void {
+  const receiver = receivers.get(of);
+  if (receiver === undefined) receivers.delete(fn);
+  else receivers.set(fn, receiver);
+}

@@ -10,6 +10,7 @@ import { ownName } from '../internal/describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
 import { ownData } from '../internal/own-data.js';
 import { walkableProblem } from '../qualname.js';
+import { type EncodedArgument, encodeArguments, UnencodableArgument } from './bound-arguments.js';
 import { digestOf, isNative, wrappedChain } from './digest.js';
 import { localQualname } from './enclosing-export.js';
 import { type Found, type FoundBy, findExport } from './find-export.js';
@@ -19,6 +20,7 @@ import { closureNames, locate } from './locate.js';
 import { classifyModuleId, locateModule, moduleIdsOf } from './module-id.js';
 import { util } from './node.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
+import { type PartialParts, partialOf } from './partial.js';
 import { recordReceiver } from './receiver.js';
 import { sign } from './signature.js';
 import { DENIED_SEGMENTS, thenHazard, type WalkResult, walk } from './walk.js';
@@ -78,6 +80,22 @@ export async function toReference(
 ): Promise<FunctionReference> {
   checkFunction(fn, 'fn');
   const policy = toPolicy(options);
+  const parts = partialOf(fn);
+  const reference =
+    parts === undefined ? await proven(fn, policy) : await provenPartial(parts, policy);
+  return policy.key === undefined
+    ? reference
+    : makeReference(
+        reference.module,
+        reference.qualname,
+        reference.digest,
+        sign(reference, policy.key),
+        reference.args,
+      );
+}
+
+/** The unsigned reference of `fn`, proven now or at an earlier call whose path still holds. */
+async function proven(fn: Function, policy: Policy): Promise<FunctionReference> {
   let proof = proofs.get(fn);
   if (proof === undefined || proof.policyId !== policy.id || !stillHolds(proof, fn)) {
     // A name rebound since the proof is proven afresh, which names the rebinding when the
@@ -86,15 +104,25 @@ export async function toReference(
     proof = { policyId: policy.id, ...(await prove(fn, policy)) };
     proofs.set(fn, proof);
   }
-  const { reference } = proof;
-  return policy.key === undefined
-    ? reference
-    : makeReference(
-        reference.module,
-        reference.qualname,
-        reference.digest,
-        sign(reference, policy.key),
-      );
+  return proof.reference;
+}
+
+/**
+ * A partial's reference: its function's, with the bound arguments as data. They are encoded
+ * at every call, because the caller may have changed them since.
+ */
+async function provenPartial(parts: PartialParts, policy: Policy): Promise<FunctionReference> {
+  const base = await proven(parts.fn, policy);
+  let args: EncodedArgument[];
+  try {
+    args = encodeArguments(parts.args);
+  } catch (error) {
+    if (!(error instanceof UnencodableArgument)) throw error;
+    throw new NotReferenceableError(
+      `Can't serialize partial ${base.qualname}: its bound ${error.message}; bind only structured-clone data (primitives, plain objects, arrays, Date, RegExp, Map, Set, typed arrays), or pass the rest as arguments`,
+    );
+  }
+  return makeReference(base.module, base.qualname, base.digest, undefined, args);
 }
 
 /**
