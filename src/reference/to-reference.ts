@@ -80,9 +80,16 @@ export async function toReference(
 ): Promise<FunctionReference> {
   checkFunction(fn, 'fn');
   const policy = toPolicy(options);
-  const parts = partialOf(fn);
+  // The common call, a function proven before whose path still holds, awaits nothing more; a
+  // partial never has a proof of its own.
+  const proof = proofs.get(fn);
+  const parts = proof === undefined ? partialOf(fn) : undefined;
   const reference =
-    parts === undefined ? await proven(fn, policy) : await provenPartial(parts, policy);
+    proof !== undefined && proof.policyId === policy.id && stillHolds(proof, fn)
+      ? proof.reference
+      : parts === undefined
+        ? await proven(fn, policy)
+        : await provenPartial(parts, policy);
   return policy.key === undefined
     ? reference
     : makeReference(
