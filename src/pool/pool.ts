@@ -20,6 +20,7 @@ import {
 } from './options.js';
 import type { Outcome } from './outcome.js';
 import type { WorkerSetup } from './protocol.js';
+import { TaskRecorder } from './records.js';
 import { type FunctionReference, type ReferenceOptions, toReference } from './reference.js';
 import { type Sendable, type Task, TaskRunner } from './runner.js';
 
@@ -37,6 +38,7 @@ import { type Sendable, type Task, TaskRunner } from './runner.js';
  * import { countLorem } from './tasks.js';
  *
  * if (isMainModule(import.meta)) {
+ *   const text = ' Lorem ipsum dolor sit amet, consectetur Lorem adipiscing Lorem elit ';
  *   await using pool = new Pool({ size: 2 });
  *   console.log(await pool.map(countLorem, text.split(','))); // [1, 2]
  * }
@@ -117,10 +119,10 @@ export class Pool {
     const runner = this.#runner;
     if (known !== undefined && runner !== undefined && this.#preparing === 0) {
       // The fast path of a round trip: reference made and workers started, nothing to await.
-      pending = runner.submit(known, [args], 0, signal).outcome;
+      pending = runner.submit(known, [args], true, 0, signal).outcome;
       runner.pump();
     } else {
-      pending = this.#prepare(fn, [args], 1, signal).then(
+      pending = this.#prepare(fn, [args], true, 1, signal).then(
         (job) => job.outcomes[0] as Promise<Outcome>,
       );
     }
@@ -149,7 +151,7 @@ export class Pool {
     options?: MapOptions,
   ): Promise<Awaited<R>[]> {
     const checked = this.#checkMap(fn, iterable, options);
-    return this.#collect(fn, readItems(iterable, false), checked) as Promise<Awaited<R>[]>;
+    return this.#collect(fn, readItems(iterable, false), false, checked) as Promise<Awaited<R>[]>;
   }
 
   /**
@@ -171,7 +173,7 @@ export class Pool {
     options?: MapOptions,
   ): Promise<Awaited<R>[]> {
     const checked = this.#checkMap(fn, iterable, options);
-    return this.#collect(fn, readItems(iterable, true), checked) as Promise<Awaited<R>[]>;
+    return this.#collect(fn, readItems(iterable, true), true, checked) as Promise<Awaited<R>[]>;
   }
 
   /**
@@ -270,8 +272,9 @@ export class Pool {
   }
 
   async #start(): Promise<TaskRunner> {
-    const { initializer, initargs, maxTasksPerWorker, size, timeout, resourceLimits } =
+    const { initializer, initargs, maxTasksPerWorker, size, timeout, resourceLimits, onRecord } =
       this.#options;
+    const recorder = onRecord === undefined ? undefined : new TaskRecorder(onRecord);
     const initializerRef =
       initializer === undefined ? undefined : await this.#reference(initializer);
     this.#runner = new TaskRunner({
@@ -284,8 +287,10 @@ export class Pool {
         initializer: initializerRef?.wire,
         initargs,
         maxTasksPerWorker,
+        ...(recorder === undefined ? {} : { records: recorder.flowBase }),
       },
       onSettle: () => this.#checkIdle(),
+      recorder,
     });
     return this.#runner;
   }
@@ -309,7 +314,8 @@ export class Pool {
   /** Resolves the reference and the engine, then queues the items as tasks of `chunksize`. */
   async #prepare(
     fn: Function,
-    items: readonly (readonly unknown[])[] | Promise<readonly (readonly unknown[])[]>,
+    items: readonly unknown[] | Promise<readonly unknown[]>,
+    spread: boolean,
     chunksize: number | undefined,
     signal: AbortSignal | undefined,
     onProgress?: (done: number, total: number) => void,
@@ -337,6 +343,7 @@ export class Pool {
         const { task, outcome } = runner.submit(
           ref,
           list.slice(offset, offset + size),
+          spread,
           offset,
           signal,
         );
@@ -370,12 +377,14 @@ export class Pool {
 
   async #collect(
     fn: Function,
-    items: Promise<readonly (readonly unknown[])[]>,
+    items: Promise<readonly unknown[]>,
+    spread: boolean,
     options: MapOptions,
   ): Promise<unknown[]> {
     const job = await this.#prepare(
       fn,
       items,
+      spread,
       options.chunksize,
       options.signal,
       options.onProgress,
@@ -394,6 +403,7 @@ export class Pool {
     const started = this.#prepare(
       fn,
       readItems(iterable, false),
+      false,
       checked.chunksize,
       checked.signal,
       checked.onProgress,

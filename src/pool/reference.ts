@@ -8,5 +8,4 @@
 export type { FunctionReference } from '../reference/format.js';
 export { fromReference } from '../reference/from-reference.js';
 export type { ReferenceOptions } from '../reference/options.js';
-export { receiverOf } from '../reference/receiver.js';
 export { toReference } from '../reference/to-reference.js';

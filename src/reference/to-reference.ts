@@ -27,7 +27,9 @@ import { DENIED_SEGMENTS, thenHazard, type WalkResult, walk } from './walk.js';
 
 /**
  * A proven reference, unsigned, the policy it was proven under, and the path that proved it:
- * walked again at every call, as pickle checks identity at every dump.
+ * walked again at every call, as pickle checks identity at every dump. Beside it the last signed
+ * copy, with the id of the key's value it was signed under (`Policy.keyId`: the policy copies a
+ * byte key, so a key changed in place has a new id).
  */
 interface Proof {
   readonly policyId: string;
@@ -36,6 +38,7 @@ interface Proof {
   readonly segments: readonly string[];
   /** Whether the qualname led to the function, or the search of the exports found it. */
   readonly by: FoundBy;
+  signed?: { readonly keyId: string; readonly reference: FunctionReference };
 }
 
 const proofs = new WeakMap<Function, Proof>();
@@ -82,27 +85,40 @@ export async function toReference(
   const policy = toPolicy(options);
   // The common call, a function proven before whose path still holds, awaits nothing more; a
   // partial never has a proof of its own.
-  const proof = proofs.get(fn);
-  const parts = proof === undefined ? partialOf(fn) : undefined;
-  const reference =
-    proof !== undefined && proof.policyId === policy.id && stillHolds(proof, fn)
-      ? proof.reference
-      : parts === undefined
-        ? await proven(fn, policy)
-        : await provenPartial(parts, policy);
-  return policy.key === undefined
-    ? reference
-    : makeReference(
+  const cached = proofs.get(fn);
+  const parts = cached === undefined ? partialOf(fn) : undefined;
+  if (parts !== undefined) {
+    const reference = await provenPartial(parts, policy);
+    if (policy.key === undefined) return reference;
+    const { module, qualname, digest, args } = reference;
+    return makeReference(module, qualname, digest, sign(reference, policy.key), args);
+  }
+  const proof =
+    cached !== undefined && cached.policyId === policy.id && stillHolds(cached, fn)
+      ? cached
+      : await proven(fn, policy);
+  const { key, keyId } = policy;
+  if (key === undefined || keyId === undefined) return proof.reference;
+  // An HMAC costs about 30 times a cached call: it is computed again only when the key's value
+  // differs from the one it was made with, so that a key changed in place (or another key of the
+  // same bytes) is never served a stale signature.
+  if (proof.signed === undefined || proof.signed.keyId !== keyId) {
+    const { reference } = proof;
+    proof.signed = {
+      keyId,
+      reference: makeReference(
         reference.module,
         reference.qualname,
         reference.digest,
-        sign(reference, policy.key),
-        reference.args,
-      );
+        sign(reference, key),
+      ),
+    };
+  }
+  return proof.signed.reference;
 }
 
-/** The unsigned reference of `fn`, proven now or at an earlier call whose path still holds. */
-async function proven(fn: Function, policy: Policy): Promise<FunctionReference> {
+/** The proof of `fn`, made now or at an earlier call whose path still holds. */
+async function proven(fn: Function, policy: Policy): Promise<Proof> {
   let proof = proofs.get(fn);
   if (proof === undefined || proof.policyId !== policy.id || !stillHolds(proof, fn)) {
     // A name rebound since the proof is proven afresh, which names the rebinding when the
@@ -111,7 +127,7 @@ async function proven(fn: Function, policy: Policy): Promise<FunctionReference> 
     proof = { policyId: policy.id, ...(await prove(fn, policy)) };
     proofs.set(fn, proof);
   }
-  return proof.reference;
+  return proof;
 }
 
 /**
@@ -119,7 +135,7 @@ async function proven(fn: Function, policy: Policy): Promise<FunctionReference> 
  * at every call, because the caller may have changed them since.
  */
 async function provenPartial(parts: PartialParts, policy: Policy): Promise<FunctionReference> {
-  const base = await proven(parts.fn, policy);
+  const base = (await proven(parts.fn, policy)).reference;
   let args: EncodedArgument[];
   try {
     args = encodeArguments(parts.args);
