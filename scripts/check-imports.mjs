@@ -25,10 +25,12 @@ export const LAYERS = [
   { name: 'wraps', holds: ['wraps.ts'] },
   { name: 'decorator', holds: ['decorator/'] },
   { name: 'track-execution-time', holds: ['track-execution-time/'] },
+  { name: 'timeline', holds: ['timeline/'] },
   { name: 'reference', holds: ['reference/'] },
   { name: 'pool', holds: ['pool/'] },
+  { name: 'bin', holds: ['bin/'] },
   { name: 'queue', holds: ['queue/'] },
-  { name: 'entry', holds: ['index.ts'] },
+  { name: 'entry', holds: ['core.ts', 'index.ts'] },
 ];
 
 const SOURCE = /\.(?:ts|cts|mts)$/;
