@@ -31,6 +31,8 @@ import {
   type TaskResponse,
   type WorkerSetup,
 } from './protocol.js';
+import { epochNow } from './records.js';
+import { startRecording } from './records-worker.js';
 
 type Callable = (...args: unknown[]) => unknown;
 
@@ -51,6 +53,8 @@ let running: { readonly fail: (failure: Failure) => void } | undefined;
 let retiring = false;
 let completed = 0;
 const late: Carried[] = [];
+/** Collects timeline records when the pool asked for them (`onRecord`); otherwise unused. */
+const recorder = setup.records === undefined ? undefined : startRecording(setup.records);
 
 process.on('uncaughtException', (error) => onFault(error, executionAsyncId()));
 process.on('unhandledRejection', (reason) => onFault(reason, executionAsyncId()));
@@ -74,6 +78,7 @@ const initialized: Promise<void> = initialize().then((failure) => {
  */
 export default function dispatch(message: TaskMessage): TaskResponse | Promise<TaskResponse> {
   taskStart = nextAsyncId();
+  const began = recorder === undefined ? 0 : epochNow();
   const items = message[2];
   const task: Task = {
     id: message[0],
@@ -84,11 +89,16 @@ export default function dispatch(message: TaskMessage): TaskResponse | Promise<T
   const fn = initDone && initFailure === undefined ? resolved.get(task.ref) : undefined;
   const response = fn === undefined ? prepare(task) : runItems(task, fn, 0, []);
   return response instanceof Promise
-    ? response.then((settled) => finish(task, settled))
-    : finish(task, response);
+    ? response.then((settled) => finish(task, settled, began))
+    : finish(task, response, began);
 }
 
-function finish(task: Task, response: TaskResponse): TaskResponse | Promise<TaskResponse> {
+function finish(
+  task: Task,
+  settled: TaskResponse,
+  began: number,
+): TaskResponse | Promise<TaskResponse> {
+  const response = recorder === undefined ? settled : recorder.attach(task, began, settled);
   completed += 1;
   if (retiring || (setup.maxTasksPerWorker > 0 && completed >= setup.maxTasksPerWorker)) {
     return retire(task.id, response);

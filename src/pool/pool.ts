@@ -20,6 +20,7 @@ import {
 } from './options.js';
 import type { Outcome } from './outcome.js';
 import type { WorkerSetup } from './protocol.js';
+import { TaskRecorder } from './records.js';
 import { type FunctionReference, type ReferenceOptions, toReference } from './reference.js';
 import { type Sendable, type Task, TaskRunner } from './runner.js';
 
@@ -271,8 +272,9 @@ export class Pool {
   }
 
   async #start(): Promise<TaskRunner> {
-    const { initializer, initargs, maxTasksPerWorker, size, timeout, resourceLimits } =
+    const { initializer, initargs, maxTasksPerWorker, size, timeout, resourceLimits, onRecord } =
       this.#options;
+    const recorder = onRecord === undefined ? undefined : new TaskRecorder(onRecord);
     const initializerRef =
       initializer === undefined ? undefined : await this.#reference(initializer);
     this.#runner = new TaskRunner({
@@ -285,8 +287,10 @@ export class Pool {
         initializer: initializerRef?.wire,
         initargs,
         maxTasksPerWorker,
+        ...(recorder === undefined ? {} : { records: recorder.flowBase }),
       },
       onSettle: () => this.#checkIdle(),
+      recorder,
     });
     return this.#runner;
   }

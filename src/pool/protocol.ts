@@ -5,6 +5,8 @@
  * @internal
  * @packageDocumentation
  */
+import type { TimelineRecord } from '../timeline/types.js';
+
 /** The key that marks a dispatcher's out-of-band message on piscina's `message` event. */
 export const OUT_OF_BAND = 'selfsame.pool.response';
 
@@ -22,6 +24,8 @@ export interface WorkerSetup {
   readonly initializer: string | undefined;
   readonly initargs: readonly unknown[];
   readonly maxTasksPerWorker: number;
+  /** Set when the pool collects timeline records: the first flow id of this pool's tasks. */
+  readonly records?: number;
 }
 
 /**
@@ -102,6 +106,20 @@ export interface TaskReport {
   readonly failure?: Failure;
   /** errors raised asynchronously by earlier tasks after they had returned */
   readonly late?: readonly Carried[];
+  /** the worker's timeline records since its last answer, when the pool collects them */
+  readonly records?: RecordBatch;
+}
+
+/**
+ * A worker's timeline records, packed for structured clone: each timed call as numbers in
+ * `calls` (qualname, module and error as indexes into `strings`, -1 for none; start; end), the
+ * pool's own spans as records.
+ */
+export interface RecordBatch {
+  readonly threadId: number;
+  readonly strings: readonly string[];
+  readonly calls: Float64Array;
+  readonly spans: readonly TimelineRecord[];
 }
 
 /** A response sent on the worker's `parentPort` just before the worker retires itself. */

@@ -21,6 +21,7 @@ import {
   type TaskFacts,
 } from './outcome.js';
 import { OUT_OF_BAND, type TaskMessage, type TaskResponse, type WorkerSetup } from './protocol.js';
+import { epochNow, type TaskRecorder } from './records.js';
 
 /** A function ready to send: its reference as JSON text (one string clones fastest), its label. */
 export interface Sendable {
@@ -54,6 +55,8 @@ export interface RunnerOptions {
   readonly initializerLabel: string | undefined;
   /** Called after every task settles, so the pool can tell when it is idle. */
   readonly onSettle: () => void;
+  /** Records the tasks' spans when the pool collects timeline records (`onRecord`). */
+  readonly recorder: TaskRecorder | undefined;
 }
 
 // setTimeout's ceiling: a longer timeout would fire at once.
@@ -141,6 +144,7 @@ export class TaskRunner {
       }
     }
     if (!task.settled) this.#queue.push(task);
+    this.#options.recorder?.queued(task);
     return { task, outcome };
   }
 
@@ -183,6 +187,8 @@ export class TaskRunner {
         signal =
           signal === undefined ? task.timeoutSignal : AbortSignal.any([signal, task.timeoutSignal]);
       }
+      const recorder = this.#options.recorder;
+      const handing = recorder === undefined ? 0 : epochNow();
       const { encoded } = task;
       const message: TaskMessage = [task.id, task.fn.wire, encoded || task.items, task.spread];
       this.#piscina
@@ -196,6 +202,7 @@ export class TaskRunner {
           (error: unknown) =>
             this.#settle(task, { values: [], error: fromRejection(error, this.#facts(task)) }),
         );
+      recorder?.dispatched(task, handing);
     }
   }
 
@@ -227,6 +234,9 @@ export class TaskRunner {
   }
 
   #answer(task: Task, response: TaskResponse): void {
+    if (!Array.isArray(response) && !isEncoded(response) && response.records !== undefined) {
+      this.#options.recorder?.received(response.records);
+    }
     if (Array.isArray(response)) {
       this.#settle(task, { values: response });
       return;
@@ -249,6 +259,7 @@ export class TaskRunner {
   #settle(task: Task, outcome: Outcome): void {
     if (task.settled) return;
     task.settled = true;
+    this.#options.recorder?.settled(task, 'error' in outcome);
     this.#release(task);
     task.resolve(outcome);
     this.#options.onSettle();
