@@ -434,7 +434,7 @@ describe('Pool: faults', () => {
     const { expected, actual } = error as { expected: string; actual: string };
     expectError(error, IntegrityError, {
       code: 'ERR_SELFSAME_INTEGRITY',
-      message: `Refused the reference to \`shifty\` in \`./test/fixtures/pool/shifty.js\`: the implementation differs from the one referenced (digest ${actual} instead of ${expected}); pass \`verifyIntegrity: false\` to run it anyway`,
+      message: `Refused the reference to \`shifty\` in \`./test/fixtures/pool/shifty.js\`: the implementation differs from the one referenced (digest ${actual} instead of ${expected}); to run it anyway, resolve it with \`fromReference(ref, { verifyIntegrity: false })\` (a \`Pool\` always verifies: its workers must load the code the reference was made from)`,
     });
     expect(expected).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(actual).toMatch(/^sha256:[0-9a-f]{64}$/);
