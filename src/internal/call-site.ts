@@ -47,6 +47,7 @@ const COMPILER_HELPERS = new Set([
   '__decoratorStart',
   '_ts_decorate',
   '_apply_decs_2203_r',
+  '_apply_decs_2311',
   '_applyDecs2311',
 ]);
 
@@ -67,7 +68,15 @@ export function decorationSite(member: boolean): DecorationSite {
   if (frames === undefined) return UNKNOWN;
   let module: string | undefined;
   let afterStaticBlock = false;
-  for (const frame of frames) {
+  // Every frame below a compiler helper is decorator machinery, never the class's definition
+  // site: SWC's inline helpers (its default) paste `_apply_decs_2311` and its nested functions
+  // (`applyDec`, `memberDec`) into the user's module, where they would read as enclosing
+  // functions (`applyDec.<locals>.Tasks.run`).
+  const machinery = frames.findIndex((frame) =>
+    COMPILER_HELPERS.has(frame.getFunctionName() ?? ''),
+  );
+  for (const [index, frame] of frames.entries()) {
+    if (index < machinery) continue;
     const file = fileUrlOf(frame.getFileName());
     if (file === undefined) return { module, enclosing: undefined };
     if (file.startsWith(OWN_ROOT)) continue;
