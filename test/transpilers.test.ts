@@ -49,25 +49,19 @@ console.log(
 );
 `;
 
+const swcInline = (decoratorVersion: '2022-03' | '2023-11') => () =>
+  swc(source, {
+    filename: 'tasks.ts',
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      target: 'es2022',
+      transform: { decoratorVersion },
+    },
+  }).code;
+
 const compilers = {
-  'SWC 2022-03, inline helpers': () =>
-    swc(source, {
-      filename: 'tasks.ts',
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        target: 'es2022',
-        transform: { decoratorVersion: '2022-03' },
-      },
-    }).code,
-  'SWC 2023-11, inline helpers': () =>
-    swc(source, {
-      filename: 'tasks.ts',
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        target: 'es2022',
-        transform: { decoratorVersion: '2023-11' },
-      },
-    }).code,
+  'SWC 2022-03, inline helpers': swcInline('2022-03'),
+  'SWC 2023-11, inline helpers': swcInline('2023-11'),
   'esbuild --keep-names (as tsx runs it)': () =>
     esbuild(source, { loader: 'ts', format: 'esm', target: 'es2022', keepNames: true }).code,
 };
