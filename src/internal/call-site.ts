@@ -72,15 +72,13 @@ export function decorationSite(member: boolean): DecorationSite {
   // site: SWC's inline helpers (its default) paste `_apply_decs_2311` and its nested functions
   // (`applyDec`, `memberDec`) into the user's module, where they would read as enclosing
   // functions (`applyDec.<locals>.Tasks.run`).
-  const machinery = frames.findIndex((frame) =>
-    COMPILER_HELPERS.has(frame.getFunctionName() ?? ''),
-  );
+  const machinery = frames.findIndex((frame) => COMPILER_HELPERS.has(functionName(frame) ?? ''));
   for (const [index, frame] of frames.entries()) {
     if (index < machinery) continue;
     const file = fileUrlOf(frame.getFileName());
     if (file === undefined) return { module, enclosing: undefined };
     if (file.startsWith(OWN_ROOT)) continue;
-    const name = frame.getFunctionName();
+    const name = functionName(frame);
     if (name !== null && isHelper(name, file)) continue;
     if (name === STATIC_BLOCK) {
       module ??= file;
@@ -88,7 +86,11 @@ export function decorationSite(member: boolean): DecorationSite {
       continue;
     }
     module ??= file;
-    if (isModuleBody(frame, name)) return { module, enclosing: undefined };
+    if (isModuleBody(frame, frames[index + 1])) return { module, enclosing: undefined };
+    // Without enclosing positions (Bun, Deno) an anonymous frame (a static block, the arrow
+    // TypeScript wraps a decorated class in, or an arrow of the user's) cannot be told apart:
+    // it names nothing, and the search goes on outward.
+    if (name === null && typeof frame.getEnclosingLineNumber !== 'function') continue;
     if (afterStaticBlock && name === null) {
       afterStaticBlock = false;
       continue;
@@ -114,8 +116,8 @@ export function isModuleEvaluating(moduleUrl: string, above: Function): boolean 
   const frames = captureFrames(above, 60);
   if (frames === undefined) return false;
   return frames.some(
-    (frame) =>
-      fileUrlOf(frame.getFileName()) === moduleUrl && isModuleBody(frame, frame.getFunctionName()),
+    (frame, index) =>
+      fileUrlOf(frame.getFileName()) === moduleUrl && isModuleBody(frame, frames[index + 1]),
   );
 }
 
@@ -149,14 +151,25 @@ function isHelper(name: string, file: string): boolean {
   return COMPILER_HELPERS.has(name) || file.includes('/node_modules/');
 }
 
+/** A frame's function name; `null` when anonymous (V8 says `null`, Bun's JavaScriptCore `''`). */
+function functionName(frame: CallSite): string | null {
+  return frame.getFunctionName() || null;
+}
+
 /**
  * True for the frame of a module's own body. V8 gives it no function name, and its enclosing
  * position is the very start of the script (column 1, or none when a loader such as vitest's
  * wraps the module in a function on the first line); an anonymous function always starts later.
+ * Deno and Bun give no enclosing position at all: there the module body is the anonymous frame
+ * that no other frame of user code called (`next` is the runtime's own, or there is none), so an
+ * anonymous function called from a timer or an event reads as a module body there.
  */
-function isModuleBody(frame: CallSite, name: string | null): boolean {
-  if (name !== null) return false;
-  const line = frame.getEnclosingLineNumber?.();
+function isModuleBody(frame: CallSite, next: CallSite | undefined): boolean {
+  if (functionName(frame) !== null) return false;
+  if (typeof frame.getEnclosingLineNumber !== 'function') {
+    return next === undefined || fileUrlOf(next.getFileName()) === undefined;
+  }
+  const line = frame.getEnclosingLineNumber();
   const column = frame.getEnclosingColumnNumber?.();
   return line === 1 && (column === null || column === undefined || column <= 1);
 }
