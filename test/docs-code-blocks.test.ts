@@ -2,6 +2,7 @@
 // A block's info string may name its decorator mode and the files it needs beside it:
 //   ```ts legacy files=images.ts      (files come from test/fixtures/docs/)
 //   ```ts matrix                      (run by the consumer matrix instead: npm run test:consumers)
+//   ```ts queue                       (compiled here, run against real servers: npm run test:queue)
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ interface Block {
   readonly mode: 'standard' | 'legacy';
   readonly files: readonly string[];
   readonly file: string;
+  readonly queue: boolean;
 }
 
 const guides = ['README.md', ...readdirSync(`${repo}docs`).map((name) => `docs/${name}`)].filter(
@@ -45,6 +47,7 @@ function blocksOf(guide: string): Block[] {
             ?.slice(6)
             .split(',') ?? [],
         file: `${name}.ts`,
+        queue: words.includes('queue'),
       });
     }
     index = end;
@@ -100,8 +103,12 @@ describe.each(['standard', 'legacy'] as const)('the %s-mode code blocks of the g
     run(tsc, ['-p', '.'], dir);
   });
 
-  it.each(own.map((block) => [block.where, block] as const))('%s runs with node', (_, block) => {
-    const dir = `${work}${mode}/`;
-    run(process.execPath, [block.file.replace(/\.ts$/, '.js')], dir);
-  });
+  const runnable = own.filter((block) => !block.queue);
+  it.each(runnable.map((block) => [block.where, block] as const))(
+    '%s runs with node',
+    (_, block) => {
+      const dir = `${work}${mode}/`;
+      run(process.execPath, [block.file.replace(/\.ts$/, '.js')], dir);
+    },
+  );
 });

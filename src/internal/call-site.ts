@@ -30,7 +30,11 @@ interface CallSite {
   getEnclosingColumnNumber?(): number | null;
 }
 
-const UNKNOWN: DecorationSite = Object.freeze({ module: undefined, enclosing: undefined });
+/** A site nothing is known of: also what a decoration uses that needs no site at all. */
+export const UNKNOWN_SITE: DecorationSite = Object.freeze({
+  module: undefined,
+  enclosing: undefined,
+});
 
 // The directory holding selfsame's own modules (`src/` or `dist/`): frames there are the library
 // applying itself, never the user's decoration site.
@@ -63,9 +67,25 @@ const STATIC_BLOCK = '<static_initializer>';
  *   not an enclosing function
  */
 export function decorationSite(member: boolean): DecorationSite {
-  // Deep enough for the compiler helpers, reflect-metadata and framework composition helpers.
-  const frames = captureFrames(decorationSite, 40);
-  if (frames === undefined) return UNKNOWN;
+  // Each frame read costs a structured call site: a few frames settle the usual decoration (the
+  // decorator's own frames, a compiler helper, the module body), and only a stack that has not
+  // settled by then is read again, deep enough for reflect-metadata and framework composition.
+  const shallow = captureFrames(decorationSite, SHALLOW_FRAMES);
+  if (shallow === undefined) return UNKNOWN_SITE;
+  const first = siteFrom(shallow, member);
+  if (first.settled || shallow.length < SHALLOW_FRAMES) return first.site;
+  const deep = captureFrames(decorationSite, DEEP_FRAMES);
+  return deep === undefined ? UNKNOWN_SITE : siteFrom(deep, member).site;
+}
+
+const SHALLOW_FRAMES = 10;
+const DEEP_FRAMES = 40;
+
+/** The site these frames show, and whether it was settled before they ended. */
+function siteFrom(
+  frames: readonly CallSite[],
+  member: boolean,
+): { readonly site: DecorationSite; readonly settled: boolean } {
   let module: string | undefined;
   let afterStaticBlock = false;
   // Every frame below a compiler helper is decorator machinery, never the class's definition
@@ -76,7 +96,7 @@ export function decorationSite(member: boolean): DecorationSite {
   for (const [index, frame] of frames.entries()) {
     if (index < machinery) continue;
     const file = fileUrlOf(frame.getFileName());
-    if (file === undefined) return { module, enclosing: undefined };
+    if (file === undefined) return { site: { module, enclosing: undefined }, settled: true };
     if (file.startsWith(OWN_ROOT)) continue;
     const name = functionName(frame);
     if (name !== null && isHelper(name, file)) continue;
@@ -86,18 +106,26 @@ export function decorationSite(member: boolean): DecorationSite {
       continue;
     }
     module ??= file;
-    if (isModuleBody(frame, frames[index + 1])) return { module, enclosing: undefined };
+    if (isModuleBody(frame, frames[index + 1])) {
+      // Without enclosing positions the last frame read may be a body only because the read
+      // stopped there: settled only by a deeper read, or by a stack shorter than the read.
+      const cut = index === frames.length - 1 && !hasEnclosingPositions(frame);
+      return { site: { module, enclosing: undefined }, settled: !cut };
+    }
     // Without enclosing positions (Bun, Deno) an anonymous frame (a static block, the arrow
     // TypeScript wraps a decorated class in, or an arrow of the user's) cannot be told apart:
     // it names nothing, and the search goes on outward.
-    if (name === null && typeof frame.getEnclosingLineNumber !== 'function') continue;
+    if (name === null && !hasEnclosingPositions(frame)) continue;
     if (afterStaticBlock && name === null) {
       afterStaticBlock = false;
       continue;
     }
-    return { module, enclosing: segmentOf(withoutReceiver(name)) };
+    // A member's helper may lie below the frames read (SWC's inline helpers nest three deep):
+    // a function found before any helper is settled only by a deeper read.
+    const site = { module, enclosing: segmentOf(withoutReceiver(name)) };
+    return { site, settled: !member || machinery !== -1 };
   }
-  return { module, enclosing: undefined };
+  return { site: { module, enclosing: undefined }, settled: false };
 }
 
 /**
@@ -156,6 +184,11 @@ function functionName(frame: CallSite): string | null {
   return frame.getFunctionName() || null;
 }
 
+/** Whether the runtime tells a frame's enclosing position (V8 under Node does; Bun, Deno do not). */
+function hasEnclosingPositions(frame: CallSite): boolean {
+  return typeof frame.getEnclosingLineNumber === 'function';
+}
+
 /**
  * True for the frame of a module's own body. V8 gives it no function name, and its enclosing
  * position is the very start of the script (column 1, or none when a loader such as vitest's
@@ -166,10 +199,10 @@ function functionName(frame: CallSite): string | null {
  */
 function isModuleBody(frame: CallSite, next: CallSite | undefined): boolean {
   if (functionName(frame) !== null) return false;
-  if (typeof frame.getEnclosingLineNumber !== 'function') {
+  if (!hasEnclosingPositions(frame)) {
     return next === undefined || fileUrlOf(next.getFileName()) === undefined;
   }
-  const line = frame.getEnclosingLineNumber();
+  const line = frame.getEnclosingLineNumber?.();
   const column = frame.getEnclosingColumnNumber?.();
   return line === 1 && (column === null || column === undefined || column <= 1);
 }

@@ -9,6 +9,7 @@ import type { ResourceLimits } from 'node:worker_threads';
 import type { AnyFunction } from '../identity.js';
 import { checkFunction, checkKnownKeys, checkOptions } from '../internal/check.js';
 import { describeValue } from '../internal/describe.js';
+import type { TimelineRecord } from '../timeline/types.js';
 
 /**
  * How a {@link Pool} is set up. Every option is optional.
@@ -41,6 +42,14 @@ export interface PoolOptions {
   readonly key?: string | Uint8Array;
   /** Each worker's memory limits, as for `new Worker()`; exceeding them fails that worker's task. */
   readonly resourceLimits?: ResourceLimits;
+  /**
+   * Receives the pool's timeline records on the main thread: one per `trackExecutionTime` call
+   * made in a worker (with the worker's thread id), and the pool's own spans of each task
+   * (`queued`, `dispatch` and `task` on the main thread, `run` in the worker). Pass a
+   * `Timeline`'s `record` (from `selfsame/timeline`). A task's records arrive with its answer,
+   * before its promise settles. Default: none collected, at no cost.
+   */
+  readonly onRecord?: (record: TimelineRecord) => void;
 }
 
 /**
@@ -55,7 +64,8 @@ export interface PoolOptions {
 export interface MapOptions {
   /**
    * How many items travel in one task. Default: the input is split into about four tasks per
-   * worker, as Python's `Pool.map` does, so that many small items cost few messages.
+   * worker, as Python's `Pool.map` does, so that many small items cost few messages, with at
+   * most 16,384 items in a task.
    */
   readonly chunksize?: number;
   /** Aborts the items not yet done: queued tasks never start, running ones stop their worker. */
@@ -88,6 +98,7 @@ export interface ResolvedPoolOptions {
   readonly packages: readonly string[] | undefined;
   readonly key: string | Uint8Array | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
+  readonly onRecord: ((record: TimelineRecord) => void) | undefined;
 }
 
 const POOL_KEYS = [
@@ -100,6 +111,7 @@ const POOL_KEYS = [
   'packages',
   'key',
   'resourceLimits',
+  'onRecord',
 ];
 const MAP_KEYS = ['chunksize', 'signal', 'onProgress'];
 const APPLY_KEYS = ['signal'];
@@ -134,8 +146,9 @@ export function resolvePoolOptions(options: unknown): ResolvedPoolOptions {
       `Expected \`options.key\` to be a string or a Uint8Array, got ${describeValue(key)}`,
     );
   }
-  const { resourceLimits } = given;
+  const { resourceLimits, onRecord } = given;
   checkOptions(resourceLimits, 'options.resourceLimits');
+  if (onRecord !== undefined) checkFunction(onRecord, 'options.onRecord');
   return {
     size: size === undefined ? availableParallelism() : checkInteger(size, 'options.size', 1),
     initializer: initializer as AnyFunction | undefined,
@@ -149,6 +162,7 @@ export function resolvePoolOptions(options: unknown): ResolvedPoolOptions {
     packages: packages as string[] | undefined,
     key: key as string | Uint8Array | undefined,
     resourceLimits: resourceLimits as ResourceLimits | undefined,
+    onRecord: onRecord as ResolvedPoolOptions['onRecord'],
   };
 }
 

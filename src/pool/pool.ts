@@ -20,6 +20,7 @@ import {
 } from './options.js';
 import type { Outcome } from './outcome.js';
 import type { WorkerSetup } from './protocol.js';
+import { TaskRecorder } from './records.js';
 import { type FunctionReference, type ReferenceOptions, toReference } from './reference.js';
 import { type Sendable, type Task, TaskRunner } from './runner.js';
 
@@ -118,10 +119,10 @@ export class Pool {
     const runner = this.#runner;
     if (known !== undefined && runner !== undefined && this.#preparing === 0) {
       // The fast path of a round trip: reference made and workers started, nothing to await.
-      pending = runner.submit(known, [args], 0, signal).outcome;
+      pending = runner.submit(known, [args], true, 0, signal).outcome;
       runner.pump();
     } else {
-      pending = this.#prepare(fn, [args], 1, signal).then(
+      pending = this.#prepare(fn, [args], true, 1, signal).then(
         (job) => job.outcomes[0] as Promise<Outcome>,
       );
     }
@@ -150,7 +151,7 @@ export class Pool {
     options?: MapOptions,
   ): Promise<Awaited<R>[]> {
     const checked = this.#checkMap(fn, iterable, options);
-    return this.#collect(fn, readItems(iterable, false), checked) as Promise<Awaited<R>[]>;
+    return this.#collect(fn, readItems(iterable, false), false, checked) as Promise<Awaited<R>[]>;
   }
 
   /**
@@ -172,7 +173,7 @@ export class Pool {
     options?: MapOptions,
   ): Promise<Awaited<R>[]> {
     const checked = this.#checkMap(fn, iterable, options);
-    return this.#collect(fn, readItems(iterable, true), checked) as Promise<Awaited<R>[]>;
+    return this.#collect(fn, readItems(iterable, true), true, checked) as Promise<Awaited<R>[]>;
   }
 
   /**
@@ -271,8 +272,9 @@ export class Pool {
   }
 
   async #start(): Promise<TaskRunner> {
-    const { initializer, initargs, maxTasksPerWorker, size, timeout, resourceLimits } =
+    const { initializer, initargs, maxTasksPerWorker, size, timeout, resourceLimits, onRecord } =
       this.#options;
+    const recorder = onRecord === undefined ? undefined : new TaskRecorder(onRecord);
     const initializerRef =
       initializer === undefined ? undefined : await this.#reference(initializer);
     this.#runner = new TaskRunner({
@@ -285,8 +287,10 @@ export class Pool {
         initializer: initializerRef?.wire,
         initargs,
         maxTasksPerWorker,
+        ...(recorder === undefined ? {} : { records: recorder.flowBase }),
       },
       onSettle: () => this.#checkIdle(),
+      recorder,
     });
     return this.#runner;
   }
@@ -310,7 +314,8 @@ export class Pool {
   /** Resolves the reference and the engine, then queues the items as tasks of `chunksize`. */
   async #prepare(
     fn: Function,
-    items: readonly (readonly unknown[])[] | Promise<readonly (readonly unknown[])[]>,
+    items: readonly unknown[] | Promise<readonly unknown[]>,
+    spread: boolean,
     chunksize: number | undefined,
     signal: AbortSignal | undefined,
     onProgress?: (done: number, total: number) => void,
@@ -338,6 +343,7 @@ export class Pool {
         const { task, outcome } = runner.submit(
           ref,
           list.slice(offset, offset + size),
+          spread,
           offset,
           signal,
         );
@@ -371,12 +377,14 @@ export class Pool {
 
   async #collect(
     fn: Function,
-    items: Promise<readonly (readonly unknown[])[]>,
+    items: Promise<readonly unknown[]>,
+    spread: boolean,
     options: MapOptions,
   ): Promise<unknown[]> {
     const job = await this.#prepare(
       fn,
       items,
+      spread,
       options.chunksize,
       options.signal,
       options.onProgress,
@@ -395,6 +403,7 @@ export class Pool {
     const started = this.#prepare(
       fn,
       readItems(iterable, false),
+      false,
       checked.chunksize,
       checked.signal,
       checked.onProgress,

@@ -11,6 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
 import { PoolClosedError, UncloneableError } from './errors.js';
 import {
   fromRejection,
@@ -20,6 +21,7 @@ import {
   type TaskFacts,
 } from './outcome.js';
 import { OUT_OF_BAND, type TaskMessage, type TaskResponse, type WorkerSetup } from './protocol.js';
+import { epochNow, type TaskRecorder } from './records.js';
 
 /** A function ready to send: its reference as JSON text (one string clones fastest), its label. */
 export interface Sendable {
@@ -31,13 +33,17 @@ export interface Sendable {
 export interface Task {
   readonly id: number;
   readonly fn: Sendable;
-  readonly items: readonly (readonly unknown[])[];
+  /** The items: argument lists when `spread`, else each item the one argument. */
+  readonly items: readonly unknown[];
+  readonly spread: boolean;
   readonly offset: number;
   readonly signal: AbortSignal | undefined;
   readonly resolve: (outcome: Outcome) => void;
   dispatched: boolean;
   settled: boolean;
   timeoutSignal?: AbortSignal;
+  /** The items' bytes, serialized ahead while the workers run earlier tasks (see batch.ts). */
+  encoded?: Uint8Array | false;
 }
 
 /** How a {@link TaskRunner} is set up. */
@@ -49,6 +55,8 @@ export interface RunnerOptions {
   readonly initializerLabel: string | undefined;
   /** Called after every task settles, so the pool can tell when it is idle. */
   readonly onSettle: () => void;
+  /** Records the tasks' spans when the pool collects timeline records (`onRecord`). */
+  readonly recorder: TaskRecorder | undefined;
 }
 
 // setTimeout's ceiling: a longer timeout would fire at once.
@@ -102,7 +110,8 @@ export class TaskRunner {
   /** Queues a task; {@link TaskRunner.pump} sends it. */
   submit(
     fn: Sendable,
-    items: readonly (readonly unknown[])[],
+    items: readonly unknown[],
+    spread: boolean,
     offset: number,
     signal: AbortSignal | undefined,
   ): { task: Task; outcome: Promise<Outcome> } {
@@ -114,6 +123,7 @@ export class TaskRunner {
       id: this.#nextId++,
       fn,
       items,
+      spread,
       offset,
       signal,
       resolve,
@@ -134,6 +144,7 @@ export class TaskRunner {
       }
     }
     if (!task.settled) this.#queue.push(task);
+    this.#options.recorder?.queued(task);
     return { task, outcome };
   }
 
@@ -142,8 +153,26 @@ export class TaskRunner {
     if (!task.dispatched) this.#settle(task, { values: [], error: reason });
   }
 
-  /** Hands queued tasks to piscina while a worker is free, so piscina's own queue stays empty. */
+  /**
+   * Hands queued tasks to piscina while a worker is free, so piscina's own queue stays empty;
+   * then serializes the items of the tasks next in line, one per worker, so that a worker that
+   * answers gets its next task at once (see batch.ts).
+   */
   pump(): void {
+    this.#dispatch();
+    let ahead = 0;
+    for (const task of this.#queue) {
+      if (ahead === this.#options.size) break;
+      if (task.settled) continue;
+      task.encoded ??=
+        task.items.length >= AHEAD_MIN_ITEMS && allPrimitive(task.items, task.spread)
+          ? encode(task.items)
+          : false;
+      ahead += 1;
+    }
+  }
+
+  #dispatch(): void {
     while (this.#running.size < this.#options.size && this.#queue.length > 0) {
       const task = this.#queue.shift() as Task;
       if (task.settled) continue;
@@ -158,16 +187,22 @@ export class TaskRunner {
         signal =
           signal === undefined ? task.timeoutSignal : AbortSignal.any([signal, task.timeoutSignal]);
       }
+      const recorder = this.#options.recorder;
+      const handing = recorder === undefined ? 0 : epochNow();
+      const { encoded } = task;
+      const message: TaskMessage = [task.id, task.fn.wire, encoded || task.items, task.spread];
       this.#piscina
-        .run(
-          [task.id, task.fn.wire, task.items] satisfies TaskMessage,
-          signal === undefined ? {} : { signal },
-        )
+        .run(message, {
+          ...(signal === undefined ? {} : { signal }),
+          // The bytes are the task's own (v8.serialize gives each its own buffer): moved, not copied.
+          ...(encoded ? { transferList: [encoded.buffer as ArrayBuffer] } : {}),
+        })
         .then(
           (response: TaskResponse) => this.#answer(task, response),
           (error: unknown) =>
             this.#settle(task, { values: [], error: fromRejection(error, this.#facts(task)) }),
         );
+      recorder?.dispatched(task, handing);
     }
   }
 
@@ -199,8 +234,17 @@ export class TaskRunner {
   }
 
   #answer(task: Task, response: TaskResponse): void {
+    if (!Array.isArray(response) && !isEncoded(response) && response.records !== undefined) {
+      this.#options.recorder?.received(response.records);
+    }
     if (Array.isArray(response)) {
       this.#settle(task, { values: response });
+      return;
+    }
+    if (isEncoded(response)) {
+      // The worker is free: it gets its next task before this answer is decoded.
+      this.#release(task);
+      this.#settle(task, { values: decode(response) });
       return;
     }
     if (response.late !== undefined) {
@@ -215,9 +259,15 @@ export class TaskRunner {
   #settle(task: Task, outcome: Outcome): void {
     if (task.settled) return;
     task.settled = true;
-    if (this.#running.delete(task.id)) this.pump();
+    this.#options.recorder?.settled(task, 'error' in outcome);
+    this.#release(task);
     task.resolve(outcome);
     this.#options.onSettle();
+  }
+
+  /** Frees the worker that ran `task`, handing it the next task. */
+  #release(task: Task): void {
+    if (this.#running.delete(task.id)) this.pump();
   }
 
   #facts(task: Task): TaskFacts {
@@ -225,6 +275,7 @@ export class TaskRunner {
       label: task.fn.label,
       initializer: this.#options.initializerLabel,
       items: task.items,
+      spread: task.spread,
       offset: task.offset,
       signal: task.signal,
       timeoutSignal: task.timeoutSignal,
