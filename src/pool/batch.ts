@@ -10,7 +10,19 @@
  * @internal
  * @packageDocumentation
  */
-import { deserialize, serialize } from 'node:v8';
+import { requireBuiltin } from '../reference/node.js';
+
+type V8 = typeof import('node:v8');
+let v8: V8 | undefined;
+
+/**
+ * `node:v8`, loaded on first use: a worker that never sees a large batch (every `apply`) does
+ * not load it, nor the stream modules it pulls in, while it starts.
+ */
+function serializer(): V8 {
+  v8 ??= requireBuiltin<V8>('node:v8');
+  return v8;
+}
 
 /**
  * A batch is serialized ahead when it has at least this many values: below it, the fixed cost
@@ -36,12 +48,12 @@ export function allPrimitive(values: readonly unknown[], spread: boolean): boole
 
 /** The bytes of a batch of primitives. */
 export function encode(values: readonly unknown[]): Uint8Array {
-  return serialize(values);
+  return serializer().serialize(values);
 }
 
 /** The batch that {@link encode} made these bytes of. */
 export function decode(bytes: Uint8Array): unknown[] {
-  return deserialize(bytes) as unknown[];
+  return serializer().deserialize(bytes) as unknown[];
 }
 
 /** Whether a message part is an encoded batch rather than the values themselves. */

@@ -14,6 +14,10 @@
  */
 import { AsyncResource, executionAsyncId } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
+// Straight from its module: the pool's door (./reference.js) would also load toReference's graph,
+// which a worker never uses.
+import { fromReference } from '../reference/from-reference.js';
+import type { ReferenceOptions } from '../reference/options.js';
 import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
 import { carry, describeUncloneable } from './envelope.js';
 import {
@@ -29,7 +33,6 @@ import {
 } from './protocol.js';
 import { epochNow } from './records.js';
 import { startRecording } from './records-worker.js';
-import { fromReference, type ReferenceOptions } from './reference.js';
 
 type Callable = (...args: unknown[]) => unknown;
 
