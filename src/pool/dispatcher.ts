@@ -18,6 +18,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 // which a worker never uses.
 import { fromReference } from '../reference/from-reference.js';
 import type { ReferenceOptions } from '../reference/options.js';
+import { receiverOf } from '../reference/receiver.js';
 import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
 import { carry, describeUncloneable } from './envelope.js';
 import {
@@ -149,10 +150,16 @@ function runItems(
   values: unknown[],
 ): TaskResponse | Promise<TaskResponse> {
   const { items, spread } = task;
+  // A static method runs with its class as `this`, as `Class.method(...)` would.
+  const self = receiverOf(fn);
   for (let index = start; index < items.length; index++) {
     let value: unknown;
     try {
-      value = spread ? Reflect.apply(fn, undefined, items[index] as unknown[]) : fn(items[index]);
+      value = spread
+        ? Reflect.apply(fn, self, items[index] as unknown[])
+        : self === undefined
+          ? fn(items[index])
+          : Reflect.apply(fn, self, [items[index]]);
     } catch (error) {
       return { values, failure: { kind: 'throw', index, thrown: carry(error) } };
     }
@@ -206,7 +213,7 @@ async function initialize(): Promise<Failure | undefined> {
   if (setup.initializer === undefined) return undefined;
   try {
     const initializer = await fromReference<Callable>(JSON.parse(setup.initializer), policy);
-    await Reflect.apply(initializer, undefined, setup.initargs);
+    await Reflect.apply(initializer, receiverOf(initializer), setup.initargs);
     return undefined;
   } catch (error) {
     // The worker stays: every task sent to it fails fast with this failure, rather than
