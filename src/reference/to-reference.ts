@@ -216,7 +216,7 @@ async function prove(fn: Function, policy: Policy): Promise<Omit<Proof, 'policyI
   const ids = moduleIdsOf(moduleUrl, policy);
   if (ids.length === 0) {
     throw new NotReferenceableError(
-      `Can't serialize ${qualname}: its module \`${moduleUrl}\` lies neither under the root \`${policy.root}\` nor in a package listed in \`options.packages\``,
+      `Can't serialize ${qualname}: its module \`${moduleUrl}\` lies neither under the root \`${policy.root}\` nor in a package listed in \`options.packages\`; set \`options.root\` to a directory that holds it, or list its package`,
     );
   }
   const problem = walkableProblem(qualname);
@@ -257,7 +257,7 @@ async function prove(fn: Function, policy: Policy): Promise<Omit<Proof, 'policyI
     throw new NotReferenceableError(
       step.ok
         ? `Can't serialize ${qualname}: it's not the same object as ${id}.${qualname}`
-        : `Can't serialize ${qualname}: it's not found as ${id}.${qualname}`,
+        : `Can't serialize ${qualname}: it's not found as ${id}.${qualname}; export it from \`${id}\``,
     );
   }
   const { segments } = found;
