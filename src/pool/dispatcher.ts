@@ -33,7 +33,7 @@ import {
   type WorkerSetup,
 } from './protocol.js';
 import { epochNow } from './records.js';
-import { startRecording } from './records-worker.js';
+import type { WorkerRecorder } from './records-worker.js';
 
 type Callable = (...args: unknown[]) => unknown;
 
@@ -54,8 +54,11 @@ let running: { readonly fail: (failure: Failure) => void } | undefined;
 let retiring = false;
 let completed = 0;
 const late: Carried[] = [];
-/** Collects timeline records when the pool asked for them (`onRecord`); otherwise unused. */
-const recorder = setup.records === undefined ? undefined : startRecording(setup.records);
+/**
+ * Collects timeline records when the pool asked for them (`onRecord`). Its module (and the
+ * tracing channel it subscribes to) is loaded only then, with the initializer, before any task.
+ */
+let recorder: WorkerRecorder | undefined;
 
 process.on('uncaughtException', (error) => onFault(error, executionAsyncId()));
 process.on('unhandledRejection', (reason) => onFault(reason, executionAsyncId()));
@@ -64,10 +67,18 @@ process.on('unhandledRejection', (reason) => onFault(reason, executionAsyncId())
 // task, as with Python's `Pool(initializer=...)`.
 let initFailure: Failure | undefined;
 let initDone = false;
-const initialized: Promise<void> = initialize().then((failure) => {
-  initFailure = failure;
-  initDone = true;
-});
+const initialized: Promise<void> = Promise.all([initialize(), startRecorder()]).then(
+  ([failure]) => {
+    initFailure = failure;
+    initDone = true;
+  },
+);
+
+async function startRecorder(): Promise<void> {
+  if (setup.records === undefined) return;
+  const { startRecording } = await import('./records-worker.js');
+  recorder = startRecording(setup.records);
+}
 
 /**
  * Runs one task: resolves the function, then its items in order, stopping at the first failure.
@@ -79,7 +90,7 @@ const initialized: Promise<void> = initialize().then((failure) => {
  */
 export default function dispatch(message: TaskMessage): TaskResponse | Promise<TaskResponse> {
   taskStart = nextAsyncId();
-  const began = recorder === undefined ? 0 : epochNow();
+  const began = setup.records === undefined ? 0 : epochNow();
   const items = message[2];
   const task: Task = {
     id: message[0],
