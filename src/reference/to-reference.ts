@@ -382,7 +382,7 @@ function refusedModule(
     ? error.message.slice(prefix.length)
     : error.message;
   const wayOut = /\.[cm]?ts$/.test(id)
-    ? '; the module is TypeScript, which a worker thread or another process cannot import without a loader: compile it and run the JavaScript'
+    ? '; the module is TypeScript, which a reference never names (a worker on Node 20, or another process, may have no way to load it): compile it and run the JavaScript'
     : error instanceof ReferencePolicyError && rule.startsWith('a module path may hold only')
       ? '; rename the file or its folders under the root'
       : '';
