@@ -322,8 +322,11 @@ export class TaskRunner {
     this.#piscina
       .run(message, {
         ...(task.controller === undefined ? {} : { signal: task.controller.signal }),
-        // The bytes are the task's own (v8.serialize gives each its own buffer): moved, not copied.
-        ...(encoded ? { transferList: [encoded.buffer as ArrayBuffer] } : {}),
+        // The bytes are moved, not copied, when they own their whole buffer (v8.serialize gives
+        // each batch its own): a view into a shared buffer would detach the rest of it.
+        ...(encoded && ownsBuffer(encoded)
+          ? { transferList: [encoded.buffer as ArrayBuffer] }
+          : {}),
       })
       .then(
         (response: TaskResponse) => this.#free(task, () => this.#answer(task, response)),
@@ -492,4 +495,9 @@ function watchThreads(runner: TaskRunner): void {
 
 function unwatchThreads(runner: TaskRunner): void {
   if (watching.delete(runner) && watching.size === 0) process.off('worker', onWorker);
+}
+
+/** Whether `bytes` is a view of the whole of its own buffer, which may then be transferred. */
+function ownsBuffer(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
 }
