@@ -18,6 +18,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 // which a worker never uses.
 import { fromReference } from '../reference/from-reference.js';
 import type { ReferenceOptions } from '../reference/options.js';
+import { receiverOf } from '../reference/receiver.js';
 import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
 import { carry, describeUncloneable } from './envelope.js';
 import {
@@ -32,7 +33,7 @@ import {
   type WorkerSetup,
 } from './protocol.js';
 import { epochNow } from './records.js';
-import { startRecording } from './records-worker.js';
+import type { WorkerRecorder } from './records-worker.js';
 
 type Callable = (...args: unknown[]) => unknown;
 
@@ -53,8 +54,11 @@ let running: { readonly fail: (failure: Failure) => void } | undefined;
 let retiring = false;
 let completed = 0;
 const late: Carried[] = [];
-/** Collects timeline records when the pool asked for them (`onRecord`); otherwise unused. */
-const recorder = setup.records === undefined ? undefined : startRecording(setup.records);
+/**
+ * Collects timeline records when the pool asked for them (`onRecord`). Its module (and the
+ * tracing channel it subscribes to) is loaded only then, with the initializer, before any task.
+ */
+let recorder: WorkerRecorder | undefined;
 
 process.on('uncaughtException', (error) => onFault(error, executionAsyncId()));
 process.on('unhandledRejection', (reason) => onFault(reason, executionAsyncId()));
@@ -63,10 +67,18 @@ process.on('unhandledRejection', (reason) => onFault(reason, executionAsyncId())
 // task, as with Python's `Pool(initializer=...)`.
 let initFailure: Failure | undefined;
 let initDone = false;
-const initialized: Promise<void> = initialize().then((failure) => {
-  initFailure = failure;
-  initDone = true;
-});
+const initialized: Promise<void> = Promise.all([initialize(), startRecorder()]).then(
+  ([failure]) => {
+    initFailure = failure;
+    initDone = true;
+  },
+);
+
+async function startRecorder(): Promise<void> {
+  if (setup.records === undefined) return;
+  const { startRecording } = await import('./records-worker.js');
+  recorder = startRecording(setup.records);
+}
 
 /**
  * Runs one task: resolves the function, then its items in order, stopping at the first failure.
@@ -78,7 +90,7 @@ const initialized: Promise<void> = initialize().then((failure) => {
  */
 export default function dispatch(message: TaskMessage): TaskResponse | Promise<TaskResponse> {
   taskStart = nextAsyncId();
-  const began = recorder === undefined ? 0 : epochNow();
+  const began = setup.records === undefined ? 0 : epochNow();
   const items = message[2];
   const task: Task = {
     id: message[0],
@@ -138,10 +150,16 @@ function runItems(
   values: unknown[],
 ): TaskResponse | Promise<TaskResponse> {
   const { items, spread } = task;
+  // A static method runs with its class as `this`, as `Class.method(...)` would.
+  const self = receiverOf(fn);
   for (let index = start; index < items.length; index++) {
     let value: unknown;
     try {
-      value = spread ? Reflect.apply(fn, undefined, items[index] as unknown[]) : fn(items[index]);
+      value = spread
+        ? Reflect.apply(fn, self, items[index] as unknown[])
+        : self === undefined
+          ? fn(items[index])
+          : Reflect.apply(fn, self, [items[index]]);
     } catch (error) {
       return { values, failure: { kind: 'throw', index, thrown: carry(error) } };
     }
@@ -195,7 +213,7 @@ async function initialize(): Promise<Failure | undefined> {
   if (setup.initializer === undefined) return undefined;
   try {
     const initializer = await fromReference<Callable>(JSON.parse(setup.initializer), policy);
-    await Reflect.apply(initializer, undefined, setup.initargs);
+    await Reflect.apply(initializer, receiverOf(initializer), setup.initargs);
     return undefined;
   } catch (error) {
     // The worker stays: every task sent to it fails fast with this failure, rather than
