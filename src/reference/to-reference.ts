@@ -376,7 +376,7 @@ function refusedModule(
     ? error.message.slice(prefix.length)
     : error.message;
   const wayOut = /\.[cm]?ts$/.test(id)
-    ? '; the module is TypeScript, which a worker thread or another process cannot import without a loader: compile it and run the JavaScript'
+    ? '; the module is TypeScript, which a worker thread or another process cannot import without a loader: compile it and run the JavaScript, or run it on Node 22.18+ or 24, whose type stripping reaches worker threads'
     : error instanceof ReferencePolicyError && rule.startsWith('a module path may hold only')
       ? '; rename the file or its folders under the root'
       : '';
