@@ -15,6 +15,7 @@
 import { AsyncResource, executionAsyncId } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { carry, describeUncloneable } from './envelope.js';
+import { hasUserClass, referenceClasses } from './error-classes.js';
 import {
   type Carried,
   type Failure,
@@ -79,6 +80,13 @@ export default function dispatch(message: TaskMessage): TaskResponse | Promise<T
 }
 
 function finish(task: Task, response: TaskResponse): TaskResponse | Promise<TaskResponse> {
+  const failure = Array.isArray(response) ? undefined : response.failure;
+  if (failure !== undefined && hasUserClass(failure.thrown)) {
+    // Rare, so the one asynchronous step: the error's class is named by reference first.
+    return referenceClasses(failure.thrown, policy).then((thrown) =>
+      finish(task, { ...(response as TaskReport), failure: { ...failure, thrown } }),
+    );
+  }
   completed += 1;
   if (retiring || (setup.maxTasksPerWorker > 0 && completed >= setup.maxTasksPerWorker)) {
     return retire(task.id, response);

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { type ErrorRebuild, errorRebuild } from './error-classes.js';
 export {
   PoolClosedError,
   TaskAbortedError,

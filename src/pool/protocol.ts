@@ -69,6 +69,10 @@ export interface ErrorEnvelope {
   readonly cause?: Carried;
   /** an `AggregateError`'s errors */
   readonly errors?: readonly Carried[];
+  /** a user's error class, by reference as JSON text (see `error-classes.ts`) */
+  readonly classRef?: string;
+  /** why the worker could not reference the error's class */
+  readonly classRefusal?: string;
 }
 
 /** A thrown value: an error as an envelope, anything else as a cloneable value. */

@@ -11,6 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { namesClasses, resolveClasses } from './error-classes.js';
 import { PoolClosedError, UncloneableError } from './errors.js';
 import {
   fromRejection,
@@ -19,7 +20,13 @@ import {
   type Outcome,
   type TaskFacts,
 } from './outcome.js';
-import { OUT_OF_BAND, type TaskMessage, type TaskResponse, type WorkerSetup } from './protocol.js';
+import {
+  OUT_OF_BAND,
+  type TaskMessage,
+  type TaskReport,
+  type TaskResponse,
+  type WorkerSetup,
+} from './protocol.js';
 
 /** A function ready to send: its reference as JSON text (one string clones fastest), its label. */
 export interface Sendable {
@@ -203,6 +210,18 @@ export class TaskRunner {
       this.#settle(task, { values: response });
       return;
     }
+    const { failure } = response;
+    if (failure !== undefined && namesClasses(failure.thrown)) {
+      // The error's class travelled by reference: resolve it before the error is rebuilt.
+      void resolveClasses(failure.thrown, this.#options.setup.policy).then(() =>
+        this.#report(task, response),
+      );
+      return;
+    }
+    this.#report(task, response);
+  }
+
+  #report(task: Task, response: TaskReport): void {
     if (response.late !== undefined) {
       for (const warning of lateWarnings(response.late)) process.emitWarning(warning);
     }
