@@ -22,6 +22,7 @@ import type { Outcome } from './outcome.js';
 import type { WorkerSetup } from './protocol.js';
 import { type FunctionReference, type ReferenceOptions, toReference } from './reference.js';
 import { type Sendable, type Task, TaskRunner } from './runner.js';
+import { settleJob } from './settled.js';
 
 /**
  * A pool of worker threads running functions that travel by reference, like Python's
@@ -172,6 +173,61 @@ export class Pool {
   ): Promise<Awaited<R>[]> {
     const checked = this.#checkMap(fn, iterable, options);
     return this.#collect(fn, readItems(iterable, true), checked) as Promise<Awaited<R>[]>;
+  }
+
+  /**
+   * Like {@link Pool.map}, but every item runs whatever the others do, and each item's outcome
+   * comes back in input order in the shape of `Promise.allSettled`: the settled mode beside
+   * `map`'s fail-fast. After an item fails, the rest of its chunk is sent again as a task of its
+   * own; a fault that takes a whole task (exit, timeout) is the outcome of its first unfinished
+   * item.
+   *
+   * @param fn - a referenceable function of one argument
+   * @param iterable - the items (read in full first), sync or async
+   * @param options - see {@link MapOptions}; `onProgress` is called once per item settled
+   * @returns one `{ status: 'fulfilled', value }` or `{ status: 'rejected', reason }` per item,
+   *   in input order; it rejects only when the input cannot be read or `onProgress` throws
+   * @throws TypeError or {@link PoolClosedError} at once, as {@link Pool.map}
+   * @example
+   * ```ts
+   * const outcomes = await pool.mapSettled(parse, files);
+   * const failed = outcomes.filter((outcome) => outcome.status === 'rejected');
+   * ```
+   */
+  async mapSettled<A, R>(
+    fn: (arg: A) => R,
+    iterable: Source<A>,
+    options?: MapOptions,
+  ): Promise<PromiseSettledResult<Awaited<R>>[]> {
+    const checked = this.#checkMap(fn, iterable, options);
+    return this.#settleAll(fn, readItems(iterable, false), checked) as Promise<
+      PromiseSettledResult<Awaited<R>>[]
+    >;
+  }
+
+  /**
+   * Like {@link Pool.starmap}, in the settled mode of {@link Pool.mapSettled}.
+   *
+   * @param fn - a referenceable function
+   * @param iterable - argument lists (arrays), sync or async
+   * @param options - see {@link MapOptions}
+   * @returns one settled result per argument list, in input order
+   * @throws TypeError or {@link PoolClosedError} at once, as {@link Pool.starmap}
+   * @example
+   * ```ts
+   * await pool.starmapSettled(divide, [[1, 2], [1, 0]]);
+   * // [{ status: 'fulfilled', value: 0.5 }, { status: 'rejected', reason: RangeError }]
+   * ```
+   */
+  async starmapSettled<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    iterable: Source<A>,
+    options?: MapOptions,
+  ): Promise<PromiseSettledResult<Awaited<R>>[]> {
+    const checked = this.#checkMap(fn, iterable, options);
+    return this.#settleAll(fn, readItems(iterable, true), checked) as Promise<
+      PromiseSettledResult<Awaited<R>>[]
+    >;
   }
 
   /**
@@ -381,6 +437,29 @@ export class Pool {
       options.onProgress,
     );
     return collect(job);
+  }
+
+  async #settleAll(
+    fn: Function,
+    items: Promise<readonly (readonly unknown[])[]>,
+    options: MapOptions,
+  ): Promise<PromiseSettledResult<unknown>[]> {
+    // Counted as work in preparation until the last item settles, so that close() waits for the
+    // items sent again after a failure.
+    this.#preparing += 1;
+    try {
+      const list = await items;
+      const { chunksize, signal } = options;
+      const job = await this.#prepare(fn, list, chunksize, signal);
+      return await settleJob(
+        job,
+        (start, end, size) => this.#prepare(fn, list.slice(start, end), size, signal),
+        options.onProgress,
+      );
+    } finally {
+      this.#preparing -= 1;
+      this.#checkIdle();
+    }
   }
 
   #iterate(

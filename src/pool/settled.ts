@@ -1,0 +1,90 @@
+/**
+ * The settled mode of `map` and `starmap` (`Pool.mapSettled`, `Pool.starmapSettled`): every item
+ * runs whatever the others do, and each item's outcome comes back in input order, in the shape
+ * of `Promise.allSettled`.
+ *
+ * A task stops at its first failing item, so the items after it in the same chunk are sent again
+ * as a task of their own: nothing is skipped, and an item that completed is never run twice
+ * after an ordinary `throw`. A fault that takes a whole task of several items with it (the
+ * worker exits, runs out of memory or times out) cannot be pinned on one item: those items run
+ * again one task each, so that the fault becomes the outcome of the item that caused it.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { TaskTimeoutError, WorkerExitError, WorkerOutOfMemoryError } from './errors.js';
+import type { Job } from './job.js';
+import type { Outcome } from './outcome.js';
+
+/** Queues the items `start` to `end` (exclusive) of the input again, `chunksize` per task. */
+export type Rerun = (start: number, end: number, chunksize: number) => Promise<Job>;
+
+/**
+ * Waits for every item of `job`, re-running the rest of a chunk after a failure.
+ *
+ * @param job - the call's tasks
+ * @param rerun - queues a range of the input again
+ * @param onProgress - called once per item settled, fulfilled or rejected
+ * @returns one settled result per item, in input order
+ */
+export async function settleJob(
+  job: Job,
+  rerun: Rerun,
+  onProgress: ((done: number, total: number) => void) | undefined,
+): Promise<PromiseSettledResult<unknown>[]> {
+  const results = new Array<PromiseSettledResult<unknown>>(job.total);
+  let done = 0;
+  const record = (index: number, result: PromiseSettledResult<unknown>): void => {
+    results[index] = result;
+    done += 1;
+    onProgress?.(done, job.total);
+  };
+  const settleRange = async (
+    outcome: Promise<Outcome>,
+    start: number,
+    end: number,
+  ): Promise<void> => {
+    const { values, error } = await outcome;
+    for (const [index, value] of values.entries()) {
+      record(start + index, { status: 'fulfilled', value });
+    }
+    const failed = start + values.length;
+    if (failed >= end) return;
+    const whole = values.length === 0 && end - start > 1 && isWorkerFault(error);
+    if (!whole) record(failed, { status: 'rejected', reason: error });
+    const from = whole ? failed : failed + 1;
+    if (from >= end) return;
+    let again: Job;
+    try {
+      again = await rerun(from, end, whole ? 1 : end - from);
+    } catch (reason) {
+      // The pool was terminated meanwhile: every item left gets that reason.
+      for (let index = from; index < end; index++) record(index, { status: 'rejected', reason });
+      return;
+    }
+    await Promise.all(
+      again.outcomes.map((next, task) =>
+        settleRange(
+          next,
+          from + (again.offsets[task] as number),
+          from + (again.offsets[task + 1] ?? again.total),
+        ),
+      ),
+    );
+  };
+  await Promise.all(
+    job.outcomes.map((outcome, task) =>
+      settleRange(outcome, job.offsets[task] as number, job.offsets[task + 1] ?? job.total),
+    ),
+  );
+  return results;
+}
+
+/** A fault of the worker rather than of one item: it takes every item of its task with it. */
+function isWorkerFault(error: unknown): boolean {
+  return (
+    error instanceof WorkerExitError ||
+    error instanceof WorkerOutOfMemoryError ||
+    error instanceof TaskTimeoutError
+  );
+}
