@@ -28,7 +28,8 @@ export type SelfsameErrorCode =
   | 'ERR_SELFSAME_TASK_TIMEOUT'
   | 'ERR_SELFSAME_TASK_ABORTED'
   | 'ERR_SELFSAME_UNCLONEABLE'
-  | 'ERR_SELFSAME_WORKER_INIT';
+  | 'ERR_SELFSAME_WORKER_INIT'
+  | 'ERR_SELFSAME_NOT_IN_TASK';
 
 /**
  * The base class of every error selfsame throws on purpose.

@@ -28,6 +28,7 @@ import {
   type WorkerSetup,
 } from './protocol.js';
 import { fromReference, type ReferenceOptions } from './reference.js';
+import { endTask, listenForCancels, reportDone, startItem, startTask } from './worker-context.js';
 
 type Callable = (...args: unknown[]) => unknown;
 
@@ -48,6 +49,8 @@ let running: { readonly fail: (failure: Failure) => void } | undefined;
 let retiring = false;
 let completed = 0;
 const late: Carried[] = [];
+
+listenForCancels(setup);
 
 process.on('uncaughtException', (error) => onFault(error, executionAsyncId()));
 process.on('unhandledRejection', (reason) => onFault(reason, executionAsyncId()));
@@ -72,11 +75,19 @@ const initialized: Promise<void> = initialize().then((failure) => {
 export default function dispatch(message: TaskMessage): TaskResponse | Promise<TaskResponse> {
   taskStart = nextAsyncId();
   const task: Task = { id: message[0], ref: message[1], items: message[2] };
+  startTask(task.id);
   const fn = initDone && initFailure === undefined ? resolved.get(task.ref) : undefined;
   const response = fn === undefined ? prepare(task) : runItems(task, fn, 0, []);
   return response instanceof Promise
-    ? response.then((settled) => finish(task, settled))
-    : finish(task, response);
+    ? response.then((settled) => finish(task, withEvents(settled)))
+    : finish(task, withEvents(response));
+}
+
+/** Ends the task's context; a task that sent progress events says how many, in its response. */
+function withEvents(response: TaskResponse): TaskResponse {
+  const events = endTask();
+  if (events === 0) return response;
+  return { ...(Array.isArray(response) ? { values: response } : response), events };
 }
 
 function finish(task: Task, response: TaskResponse): TaskResponse | Promise<TaskResponse> {
@@ -127,6 +138,7 @@ function runItems(
 ): TaskResponse | Promise<TaskResponse> {
   for (let index = start; index < task.items.length; index++) {
     let value: unknown;
+    startItem(index);
     try {
       value = Reflect.apply(fn, undefined, task.items[index] as unknown[]);
     } catch (error) {
@@ -149,6 +161,7 @@ async function awaitItem(
   const faulted = new Promise<Failure>((fail) => {
     running = { fail };
   });
+  reportDone();
   let settled: { result: unknown } | { failure: Failure };
   try {
     settled = await Promise.race([

@@ -16,5 +16,6 @@ export {
   WorkerOutOfMemoryError,
 } from './errors.js';
 export type { Source } from './input.js';
-export type { ApplyOptions, MapOptions, PoolOptions } from './options.js';
+export type { ApplyOptions, MapOptions, PoolOptions, TaskEvent } from './options.js';
 export { Pool } from './pool.js';
+export { NotInTaskError, type TaskContext, taskContext } from './task-context.js';

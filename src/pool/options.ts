@@ -41,6 +41,12 @@ export interface PoolOptions {
   readonly key?: string | Uint8Array;
   /** Each worker's memory limits, as for `new Worker()`; exceeding them fails that worker's task. */
   readonly resourceLimits?: ResourceLimits;
+  /**
+   * How long, in milliseconds, a running task whose `signal` aborts may take to stop by itself
+   * (its `taskContext().signal` aborts at once) before its worker is stopped and replaced.
+   * Default `0`: the worker is replaced at once, and the task's own signal never aborts.
+   */
+  readonly abortGracePeriod?: number;
 }
 
 /**
@@ -60,8 +66,28 @@ export interface MapOptions {
   readonly chunksize?: number;
   /** Aborts the items not yet done: queued tasks never start, running ones stop their worker. */
   readonly signal?: AbortSignal;
-  /** Called on the main thread after each task completes, with the items done and the total. */
-  readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Called on the main thread once per item done, with the items done and the total, and for
+   * each progress event a task sends (`taskContext().progress(data)`), with the counts as they
+   * stand and the event as `{ item, data }`.
+   */
+  readonly onProgress?: (done: number, total: number, event?: TaskEvent) => void;
+}
+
+/**
+ * A progress event sent by a task with `taskContext().progress(data)`, as `onProgress` receives
+ * it.
+ *
+ * @example
+ * ```ts
+ * onProgress: (done, total, event) => { if (event) console.log(`item ${event.item}:`, event.data); }
+ * ```
+ */
+export interface TaskEvent {
+  /** The position, in the caller's input, of the item that sent it (0 for `apply`). */
+  readonly item: number;
+  /** What the task sent, by structured clone. */
+  readonly data: unknown;
 }
 
 /**
@@ -73,8 +99,13 @@ export interface MapOptions {
  * ```
  */
 export interface ApplyOptions {
-  /** Aborts the call: queued, it never starts; running, its worker is stopped and replaced. */
+  /**
+   * Aborts the call: queued, it never starts; running, its worker is stopped and replaced (after
+   * the pool's `abortGracePeriod`, during which the task may stop by itself).
+   */
   readonly signal?: AbortSignal;
+  /** Called for each progress event the task sends, as for {@link MapOptions.onProgress}. */
+  readonly onProgress?: (done: number, total: number, event?: TaskEvent) => void;
 }
 
 /** Pool options after validation, with defaults filled in. */
@@ -88,6 +119,7 @@ export interface ResolvedPoolOptions {
   readonly packages: readonly string[] | undefined;
   readonly key: string | Uint8Array | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
+  readonly abortGracePeriod: number;
 }
 
 const POOL_KEYS = [
@@ -100,9 +132,10 @@ const POOL_KEYS = [
   'packages',
   'key',
   'resourceLimits',
+  'abortGracePeriod',
 ];
 const MAP_KEYS = ['chunksize', 'signal', 'onProgress'];
-const APPLY_KEYS = ['signal'];
+const APPLY_KEYS = ['signal', 'onProgress'];
 
 /** Validates {@link PoolOptions} and fills in the defaults. */
 export function resolvePoolOptions(options: unknown): ResolvedPoolOptions {
@@ -149,6 +182,10 @@ export function resolvePoolOptions(options: unknown): ResolvedPoolOptions {
     packages: packages as string[] | undefined,
     key: key as string | Uint8Array | undefined,
     resourceLimits: resourceLimits as ResourceLimits | undefined,
+    abortGracePeriod:
+      given.abortGracePeriod === undefined
+        ? 0
+        : checkMilliseconds(given.abortGracePeriod, 'options.abortGracePeriod', 'from 0'),
   };
 }
 
@@ -169,6 +206,7 @@ export function checkApplyOptions(options: unknown): ApplyOptions {
   const given = options ?? {};
   checkKnownKeys(given, 'options', APPLY_KEYS);
   checkSignal(given.signal);
+  if (given.onProgress !== undefined) checkFunction(given.onProgress, 'options.onProgress');
   return given as ApplyOptions;
 }
 
@@ -195,10 +233,16 @@ function checkInteger(value: unknown, argument: string, minimum: number): number
 }
 
 function checkTimeout(value: unknown): number {
+  return checkMilliseconds(value, 'options.timeout', 'above 0');
+}
+
+/** A delay for setTimeout, above 0 or from 0, at most its ceiling. */
+function checkMilliseconds(value: unknown, argument: string, from: 'above 0' | 'from 0'): number {
   // setTimeout's own ceiling: a longer delay would fire at once.
   const maximum = 2 ** 31 - 1;
-  if (typeof value !== 'number' || !(value > 0 && value <= maximum)) {
-    const message = `Expected \`options.timeout\` to be a number of milliseconds above 0 and at most ${maximum}, got ${describeValue(value)}`;
+  const low = typeof value === 'number' && (from === 'from 0' ? value >= 0 : value > 0);
+  if (typeof value !== 'number' || !(low && value <= maximum)) {
+    const message = `Expected \`${argument}\` to be a number of milliseconds ${from} and at most ${maximum}, got ${describeValue(value)}`;
     throw typeof value === 'number' ? new RangeError(message) : new TypeError(message);
   }
   return value;

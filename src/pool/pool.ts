@@ -23,6 +23,7 @@ import type { WorkerSetup } from './protocol.js';
 import { type FunctionReference, type ReferenceOptions, toReference } from './reference.js';
 import { type Sendable, type Task, TaskRunner } from './runner.js';
 import { settleJob } from './settled.js';
+import { CallProgress, type OnProgress } from './task-progress.js';
 
 /**
  * A pool of worker threads running functions that travel by reference, like Python's
@@ -111,17 +112,25 @@ export class Pool {
     if (!Array.isArray(args)) {
       throw new TypeError(`Expected \`args\` to be an array, got ${describeValue(args)}`);
     }
-    const signal = options === undefined ? undefined : checkApplyOptions(options).signal;
+    const { signal, onProgress } = options === undefined ? {} : checkApplyOptions(options);
     this.#checkOpen(fn);
     const known = this.#known.get(fn);
     let pending: Promise<Outcome>;
     const runner = this.#runner;
     if (known !== undefined && runner !== undefined && this.#preparing === 0) {
       // The fast path of a round trip: reference made and workers started, nothing to await.
-      pending = runner.submit(known, [args], 0, signal).outcome;
+      const counted =
+        onProgress === undefined ? undefined : new CallProgress(onProgress, 1).forTask(0);
+      pending = runner.submit(known, [args], 0, signal, counted?.hooks).outcome;
+      if (counted !== undefined) {
+        pending = pending.then((result) => {
+          counted.finish(result.values.length);
+          return result;
+        });
+      }
       runner.pump();
     } else {
-      pending = this.#prepare(fn, [args], 1, signal).then(
+      pending = this.#prepare(fn, [args], 1, signal, onProgress).then(
         (job) => job.outcomes[0] as Promise<Outcome>,
       );
     }
@@ -328,12 +337,14 @@ export class Pool {
   async #start(): Promise<TaskRunner> {
     const { initializer, initargs, maxTasksPerWorker, size, timeout, resourceLimits } =
       this.#options;
+    const { abortGracePeriod } = this.#options;
     const initializerRef =
       initializer === undefined ? undefined : await this.#reference(initializer);
     this.#runner = new TaskRunner({
       size,
       timeout,
       resourceLimits,
+      abortGracePeriod,
       initializerLabel: initializerRef?.label,
       setup: {
         policy: this.#policy as WorkerSetup['policy'],
@@ -368,7 +379,7 @@ export class Pool {
     items: readonly (readonly unknown[])[] | Promise<readonly (readonly unknown[])[]>,
     chunksize: number | undefined,
     signal: AbortSignal | undefined,
-    onProgress?: (done: number, total: number) => void,
+    onProgress?: OnProgress,
   ): Promise<Job> {
     // Work submitted before close() counts as queued even while its reference is being made.
     this.#preparing += 1;
@@ -388,22 +399,24 @@ export class Pool {
       const outcomes: Promise<Outcome>[] = [];
       const offsets: number[] = [];
       const tasks: Task[] = [];
-      let done = 0;
+      const progress =
+        onProgress === undefined ? undefined : new CallProgress(onProgress, list.length);
       for (let offset = 0; offset < list.length; offset += size) {
+        const counted = progress?.forTask(offset);
         const { task, outcome } = runner.submit(
           ref,
           list.slice(offset, offset + size),
           offset,
           signal,
+          counted?.hooks,
         );
         tasks.push(task);
         offsets.push(offset);
         outcomes.push(
-          onProgress === undefined
+          counted === undefined
             ? outcome
             : outcome.then((result) => {
-                done += result.values.length;
-                if (!('error' in result)) onProgress(done, list.length);
+                counted.finish(result.values.length);
                 return result;
               }),
         );
@@ -449,11 +462,11 @@ export class Pool {
     this.#preparing += 1;
     try {
       const list = await items;
-      const { chunksize, signal } = options;
-      const job = await this.#prepare(fn, list, chunksize, signal);
       return await settleJob(
-        job,
-        (start, end, size) => this.#prepare(fn, list.slice(start, end), size, signal),
+        list.length,
+        options.chunksize,
+        (start, end, size, onProgress) =>
+          this.#prepare(fn, list.slice(start, end), size, options.signal, onProgress),
         options.onProgress,
       );
     } finally {

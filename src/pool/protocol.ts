@@ -15,8 +15,29 @@ export interface WirePolicy {
   readonly key?: string | Uint8Array;
 }
 
+/** The key that marks a task's progress event or item-done notice on piscina's `message` event. */
+export const TASK_EVENT = 'selfsame.pool.event';
+
+/**
+ * From a worker, on `parentPort`: a progress event a task sent (`item`, within the task, and
+ * `data`), or a notice that the first `done` items of the task are done.
+ */
+export type TaskEventMessage =
+  | { readonly [TASK_EVENT]: number; readonly item: number; readonly data: unknown }
+  | { readonly [TASK_EVENT]: number; readonly done: number };
+
+/** From the pool, on its cancel channel: the running task `cancel` should stop, and why. */
+export interface CancelMessage {
+  readonly cancel: number;
+  readonly reason: Carried;
+}
+
 /** What every worker receives once, as `workerData`. */
 export interface WorkerSetup {
+  /** The name of the pool's `BroadcastChannel` of cancellations, when it has a grace period. */
+  readonly cancelChannel?: string | undefined;
+  /** The shared ring of cancelled task ids (slot `id % 1024`), read as each task starts. */
+  readonly cancelFlags?: Int32Array | undefined;
   readonly policy: WirePolicy;
   /** The initializer's reference, as JSON text. */
   readonly initializer: string | undefined;
@@ -99,6 +120,8 @@ export interface TaskReport {
   readonly failure?: Failure;
   /** errors raised asynchronously by earlier tasks after they had returned */
   readonly late?: readonly Carried[];
+  /** how many progress events the task sent: the pool delivers them all before settling */
+  readonly events?: number;
 }
 
 /** A response sent on the worker's `parentPort` just before the worker retires itself. */

@@ -11,6 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { Cancellation } from './cancellation.js';
 import { namesClasses, resolveClasses } from './error-classes.js';
 import { PoolClosedError, UncloneableError } from './errors.js';
 import {
@@ -22,11 +23,19 @@ import {
 } from './outcome.js';
 import {
   OUT_OF_BAND,
+  TASK_EVENT,
   type TaskMessage,
   type TaskReport,
   type TaskResponse,
   type WorkerSetup,
 } from './protocol.js';
+import {
+  afterEvents,
+  deliver,
+  isTaskEvent,
+  type Relayed,
+  type TaskHooks,
+} from './task-progress.js';
 
 /** A function ready to send: its reference as JSON text (one string clones fastest), its label. */
 export interface Sendable {
@@ -35,7 +44,7 @@ export interface Sendable {
 }
 
 /** One task: some items of one call, sent to a worker together. */
-export interface Task {
+export interface Task extends Relayed {
   readonly id: number;
   readonly fn: Sendable;
   readonly items: readonly (readonly unknown[])[];
@@ -54,6 +63,8 @@ export interface RunnerOptions {
   readonly resourceLimits: ResourceLimits | undefined;
   readonly setup: WorkerSetup;
   readonly initializerLabel: string | undefined;
+  /** How long a running task may take to stop by itself once aborted; 0: stop its worker now. */
+  readonly abortGracePeriod: number;
   /** Called after every task settles, so the pool can tell when it is idle. */
   readonly onSettle: () => void;
 }
@@ -67,13 +78,20 @@ export class TaskRunner {
   readonly #options: RunnerOptions;
   readonly #queue: Task[] = [];
   readonly #running = new Map<number, Task>();
+  readonly #cancellation: Cancellation;
   #terminating = false;
   #nextId = 1;
 
   /** @throws {@link UncloneableError} when `initargs` cannot be sent to the workers */
   constructor(options: RunnerOptions) {
     this.#options = options;
-    const { size, setup, resourceLimits } = options;
+    this.#cancellation = new Cancellation(options.abortGracePeriod);
+    const { size, resourceLimits } = options;
+    const setup = {
+      ...options.setup,
+      cancelChannel: this.#cancellation.channelName,
+      cancelFlags: this.#cancellation.flags,
+    };
     try {
       this.#piscina = new Piscina({
         filename: dispatcherFile(),
@@ -112,6 +130,7 @@ export class TaskRunner {
     items: readonly (readonly unknown[])[],
     offset: number,
     signal: AbortSignal | undefined,
+    hooks?: TaskHooks,
   ): { task: Task; outcome: Promise<Outcome> } {
     let resolve!: (outcome: Outcome) => void;
     const outcome = new Promise<Outcome>((done) => {
@@ -126,6 +145,8 @@ export class TaskRunner {
       resolve,
       dispatched: false,
       settled: false,
+      hooks,
+      events: 0,
     };
     if (signal !== undefined) {
       const onAbort = (): void => {
@@ -156,7 +177,7 @@ export class TaskRunner {
       if (task.settled) continue;
       task.dispatched = true;
       this.#running.set(task.id, task);
-      let signal = task.signal;
+      let signal = this.#cancellation.dispatchSignal(task);
       const { timeout } = this.#options;
       if (timeout !== undefined) {
         task.timeoutSignal = AbortSignal.timeout(
@@ -179,8 +200,9 @@ export class TaskRunner {
   }
 
   /** Lets running and queued tasks finish, then stops the workers. */
-  close(): Promise<void> {
-    return this.#piscina.close();
+  async close(): Promise<void> {
+    await this.#piscina.close();
+    this.#cancellation.close();
   }
 
   /** Rejects queued and running tasks with {@link PoolClosedError} and stops the workers. */
@@ -193,9 +215,15 @@ export class TaskRunner {
       });
     }
     await this.#piscina.destroy();
+    this.#cancellation.close();
   }
 
   #onOutOfBand(message: unknown): void {
+    if (isTaskEvent(message)) {
+      const task = this.#running.get(message[TASK_EVENT]);
+      if (task !== undefined) deliver(task, message);
+      return;
+    }
     if (typeof message !== 'object' || message === null || !(OUT_OF_BAND in message)) return;
     const { [OUT_OF_BAND]: id, response } = message as {
       [OUT_OF_BAND]: number;
@@ -222,6 +250,10 @@ export class TaskRunner {
   }
 
   #report(task: Task, response: TaskReport): void {
+    if (response.events !== undefined && task.events < response.events) {
+      afterEvents(task, response.events, () => this.#report(task, { ...response, events: 0 }));
+      return;
+    }
     if (response.late !== undefined) {
       for (const warning of lateWarnings(response.late)) process.emitWarning(warning);
     }
@@ -231,9 +263,11 @@ export class TaskRunner {
     );
   }
 
-  #settle(task: Task, outcome: Outcome): void {
+  #settle(task: Task, settled: Outcome): void {
     if (task.settled) return;
     task.settled = true;
+    let outcome = this.#cancellation.settle(task, settled);
+    if (task.hookError !== undefined) outcome = { values: [], error: task.hookError.error };
     if (this.#running.delete(task.id)) this.pump();
     task.resolve(outcome);
     this.#options.onSettle();

@@ -15,30 +15,46 @@
 import { TaskTimeoutError, WorkerExitError, WorkerOutOfMemoryError } from './errors.js';
 import type { Job } from './job.js';
 import type { Outcome } from './outcome.js';
-
-/** Queues the items `start` to `end` (exclusive) of the input again, `chunksize` per task. */
-export type Rerun = (start: number, end: number, chunksize: number) => Promise<Job>;
+import type { OnProgress } from './task-progress.js';
 
 /**
- * Waits for every item of `job`, re-running the rest of a chunk after a failure.
+ * Queues the items `start` to `end` (exclusive) of the input, `chunksize` per task (the pool's
+ * default when `undefined`), their tasks' progress going to `onProgress`.
+ */
+export type RunRange = (
+  start: number,
+  end: number,
+  chunksize: number | undefined,
+  onProgress: OnProgress,
+) => Promise<Job>;
+
+/**
+ * Runs every item of the input, re-running the rest of a chunk after a failure.
  *
- * @param job - the call's tasks
- * @param rerun - queues a range of the input again
- * @param onProgress - called once per item settled, fulfilled or rejected
+ * @param total - how many items the input has
+ * @param chunksize - the caller's chunk size, if any
+ * @param run - queues a range of the input
+ * @param onProgress - called once per item settled, fulfilled or rejected, and per task event
  * @returns one settled result per item, in input order
  */
 export async function settleJob(
-  job: Job,
-  rerun: Rerun,
-  onProgress: ((done: number, total: number) => void) | undefined,
+  total: number,
+  chunksize: number | undefined,
+  run: RunRange,
+  onProgress: OnProgress | undefined,
 ): Promise<PromiseSettledResult<unknown>[]> {
-  const results = new Array<PromiseSettledResult<unknown>>(job.total);
+  const results = new Array<PromiseSettledResult<unknown>>(total);
   let done = 0;
   const record = (index: number, result: PromiseSettledResult<unknown>): void => {
     results[index] = result;
     done += 1;
-    onProgress?.(done, job.total);
+    onProgress?.(done, total);
   };
+  // Items are counted here, failures included; only the tasks' own events pass through.
+  const runRange = (start: number, end: number, size: number | undefined): Promise<Job> =>
+    run(start, end, size, (_done, _total, event) => {
+      if (event !== undefined) onProgress?.(done, total, { ...event, item: start + event.item });
+    });
   const settleRange = async (
     outcome: Promise<Outcome>,
     start: number,
@@ -56,7 +72,7 @@ export async function settleJob(
     if (from >= end) return;
     let again: Job;
     try {
-      again = await rerun(from, end, whole ? 1 : end - from);
+      again = await runRange(from, end, whole ? 1 : end - from);
     } catch (reason) {
       // The pool was terminated meanwhile: every item left gets that reason.
       for (let index = from; index < end; index++) record(index, { status: 'rejected', reason });
@@ -72,6 +88,7 @@ export async function settleJob(
       ),
     );
   };
+  const job = await runRange(0, total, chunksize);
   await Promise.all(
     job.outcomes.map((outcome, task) =>
       settleRange(outcome, job.offsets[task] as number, job.offsets[task + 1] ?? job.total),
