@@ -1,14 +1,14 @@
 // selfsame/pool against piscina, measured in the same run on the same machine:
-// - Pool.map over 100,000 trivial items (batched automatically) vs piscina's run() per item;
-// - one apply() round trip vs one piscina run() round trip;
-// - a CPU-bound map on 2 threads vs 1.
+// - one apply() round trip against one piscina run() round trip, at the median;
+// - a CPU-bound map on 2 threads against 1.
+// (Maps of many small items: pool-map.bench.js; start-up: pool-startup.bench.js.)
 import { Piscina } from 'piscina';
 import { Pool } from 'selfsame/pool';
 import { burn, double } from './fixtures/pool-tasks.js';
-import { compareAsync } from './measure.js';
+import { compareAsync, compareLatency } from './measure.js';
 
 const piscina = new Piscina({
-  filename: new URL('./fixtures/piscina-double.js', import.meta.url).href,
+  filename: new URL('./fixtures/piscina-double.cjs', import.meta.url).href,
   minThreads: 2,
   maxThreads: 2,
 });
@@ -16,46 +16,46 @@ const pool = new Pool({ size: 2 });
 const single = new Pool({ size: 1 });
 
 try {
-  const items = Array.from({ length: 100_000 }, (_, index) => index);
-  const throughput = await compareAsync(
-    'Trivial items through 2 threads, per item (100,000 items per round)',
-    {
-      'piscina run() per item': (n) => Promise.all(items.slice(0, n).map((x) => piscina.run(x))),
-      'Pool.map (automatic chunksize)': (n) => pool.map(double, items.slice(0, n)),
-    },
-    { rounds: 3, iterations: 100_000, goal: { 'Pool.map (automatic chunksize)': '<= 0.05x' } },
-  );
-  console.log(
-    `  => Pool.map is ${(throughput[0].ns / throughput[1].ns).toFixed(1)}x piscina (goal >= 20x)`,
-  );
-
-  const latency = await compareAsync(
+  let next = 0;
+  await compareLatency(
     'One round trip, awaited one after another',
     {
-      'piscina run()': async (n) => {
-        for (let index = 0; index < n; index++) await piscina.run(index);
-      },
-      'Pool.apply()': async (n) => {
-        for (let index = 0; index < n; index++) await pool.apply(double, [index]);
-      },
+      'piscina run()': () => piscina.run(next++),
+      'Pool.apply()': () => pool.apply(double, [next++]),
     },
-    { rounds: 9, iterations: 2000, goal: { 'Pool.apply()': '<= 1.2x' } },
-  );
-  console.log(
-    `  => apply costs ${latency[1].ratio.toFixed(2)}x piscina's round trip (goal <= 1.2x)`,
+    {
+      samples: 3000,
+      warmup: 500,
+      goals: [
+        {
+          task: 'Pool.apply()',
+          vs: 'piscina run()',
+          max: 1.1,
+          label: 'Pool.apply() p50 / piscina run() round trip p50',
+        },
+      ],
+    },
   );
 
   const work = Array.from({ length: 16 }, () => 400_000);
-  const scaling = await compareAsync(
+  await compareAsync(
     'CPU-bound map, 16 items of a few ms each, per item',
     {
       'Pool.map on 1 thread': (n) => single.map(burn, work.slice(0, n), { chunksize: 1 }),
       'Pool.map on 2 threads': (n) => pool.map(burn, work.slice(0, n), { chunksize: 1 }),
     },
-    { rounds: 7, iterations: 16, goal: { 'Pool.map on 2 threads': '<= 0.55x' } },
-  );
-  console.log(
-    `  => 2 threads are ${(scaling[0].ns / scaling[1].ns).toFixed(2)}x as fast as 1 (goal >= 1.8x)`,
+    {
+      rounds: 7,
+      iterations: 16,
+      goals: [
+        {
+          task: 'Pool.map on 2 threads',
+          vs: 'Pool.map on 1 thread',
+          min: 1.9,
+          label: 'CPU-bound map, 2 threads: speed-up over 1 thread',
+        },
+      ],
+    },
   );
 } finally {
   await Promise.all([pool.close(), single.close(), piscina.close()]);

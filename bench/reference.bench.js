@@ -1,5 +1,5 @@
 // References: a cached `fromReference` against an awaited Map-backed lookup (goal: at most 2x),
-// and the first `toReference` of a function (the proof: module id, walk, identity, digest)
+// a cached signed `toReference` against the unsigned one (goal: at most 1.5x), and the first `toReference` of a function (the proof: module id, walk, identity, digest)
 // against an `await import()` of an already loaded module.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,48 @@ await compareAsync(
       return fn;
     },
   },
-  { iterations: 20_000, rounds: 15, goal: { 'fromReference, cached': '<= 2x' } },
+  {
+    iterations: 20_000,
+    rounds: 15,
+    goals: [
+      {
+        task: 'fromReference, cached',
+        vs: 'awaited Map-backed lookup',
+        max: 2,
+        label: 'cached fromReference / awaited Map lookup',
+      },
+    ],
+  },
+);
+
+// A reference made again for a function already proven, as a pool or a queue does for every
+// call: unsigned, and signed with a key (the signature is the only extra work).
+await compareAsync(
+  'toReference of a function already proven',
+  {
+    'toReference, cached, unsigned': async (n) => {
+      let made;
+      for (let i = 0; i < n; i++) made = await toReference(tasks.add, options);
+      return made;
+    },
+    'toReference, cached, signed with a key': async (n) => {
+      let made;
+      for (let i = 0; i < n; i++) made = await toReference(tasks.add, signedOptions);
+      return made;
+    },
+  },
+  {
+    iterations: 20_000,
+    rounds: 15,
+    goals: [
+      {
+        task: 'toReference, cached, signed with a key',
+        vs: 'toReference, cached, unsigned',
+        max: 1.5,
+        label: 'cached signed toReference / cached unsigned toReference',
+      },
+    ],
+  },
 );
 
 // As a pool worker receives it: JSON text, so every reference is a fresh object of fresh strings.
@@ -63,6 +104,39 @@ await compareAsync(
     },
   },
   { iterations: 20_000, rounds: 15 },
+);
+
+// `toReference` of a function proven before walks the recorded path again at every call (a
+// rebinding since is refused, as pickle checks identity at every dump). Its peer is the cached
+// path without that walk, rebuilt from the same parts: the options checked into a policy, then
+// a WeakMap hit.
+const { toPolicy } = await import('../dist/reference/options.js');
+const oldProofs = new WeakMap([[tasks.add, { policyId: toPolicy(options).id, reference }]]);
+async function cachedWithoutWalk(fn, opts) {
+  if (typeof fn !== 'function') throw new TypeError('fn');
+  const policy = toPolicy(opts);
+  const proof = oldProofs.get(fn);
+  return proof !== undefined && proof.policyId === policy.id ? proof.reference : undefined;
+}
+await compareAsync(
+  'toReference of a function already proven',
+  {
+    'the cached path without the walk (WeakMap hit)': async (n) => {
+      let made;
+      for (let i = 0; i < n; i++) made = await cachedWithoutWalk(tasks.add, options);
+      return made;
+    },
+    'toReference, identity re-proven (walk again)': async (n) => {
+      let made;
+      for (let i = 0; i < n; i++) made = await toReference(tasks.add, options);
+      return made;
+    },
+  },
+  {
+    iterations: 20_000,
+    rounds: 15,
+    goal: { 'toReference, identity re-proven (walk again)': '<= 1.5x' },
+  },
 );
 
 // Modules of many exported functions, loaded once: each `toReference` below is the first for

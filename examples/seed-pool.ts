@@ -3,10 +3,12 @@
 // each worker imports this file and finds the very same decorated function, and the decorator
 // runs in the worker: each worker prints its own start, end and duration lines.
 
+import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { threadId } from 'node:worker_threads';
 import { isMainModule, trackExecutionTime } from 'selfsame';
 import { Pool } from 'selfsame/pool';
+import { Timeline } from 'selfsame/timeline';
 
 /** Runs once in each worker thread before its first task (the article's `initialize_worker`). */
 export function initializeWorker(): void {
@@ -25,8 +27,24 @@ export const meaninglessTask = trackExecutionTime(async function meaninglessTask
 
 async function main(): Promise<void> {
   const dummyText = ' Lorem ipsum dolor sit amet, consectetur Lorem adipiscing Lorem elit ';
-  await using pool = new Pool({ size: 2, initializer: initializeWorker });
+  // The timeline of the run: the workers' timed calls and the pool's own spans.
+  const timeline = new Timeline();
+  await using pool = new Pool({
+    size: 2,
+    initializer: initializeWorker,
+    onRecord: timeline.record,
+  });
   const results = await pool.map(meaninglessTask, dummyText.split(','));
+  const page = new URL('./seed-pool.timeline.html', import.meta.url);
+  await writeFile(page, timeline.toHTML({ title: 'Lesson 1: two workers' }));
+  await writeFile(
+    new URL('./seed-pool.trace.json', import.meta.url),
+    JSON.stringify(timeline.toTraceEvents()),
+  );
+  await writeFile(new URL('./seed-pool.records.json', import.meta.url), JSON.stringify(timeline));
+  console.log(
+    `Timeline: ${page.pathname.slice(process.cwd().length + 1)} (and .trace.json for Perfetto)`,
+  );
   console.log(`Word count results: [${results.join(', ')}]`);
 }
 

@@ -9,7 +9,7 @@
  * lower layer can name a type without depending on the code above. The order is the
  * architecture (docs/architecture.md): the leaves import nothing, `internal/` holds helpers
  * shared by several subsystems, the isomorphic core builds up from identity to the timer, and
- * Node enters with `reference/` and `pool/`. Nothing imports an entry point (`index.ts`).
+ * Node enters with `reference/` and `pool/`; `queue/` builds on both. Nothing imports an entry point (`index.ts`).
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -25,8 +25,11 @@ export const LAYERS = [
   { name: 'wraps', holds: ['wraps.ts'] },
   { name: 'decorator', holds: ['decorator/'] },
   { name: 'track-execution-time', holds: ['track-execution-time/'] },
+  { name: 'timeline', holds: ['timeline/'] },
   { name: 'reference', holds: ['reference/'] },
   { name: 'pool', holds: ['pool/'] },
+  { name: 'bin', holds: ['bin/'] },
+  { name: 'queue', holds: ['queue/'] },
   { name: 'entry', holds: ['index.ts'] },
 ];
 

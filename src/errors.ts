@@ -29,7 +29,14 @@ export type SelfsameErrorCode =
   | 'ERR_SELFSAME_TASK_ABORTED'
   | 'ERR_SELFSAME_UNCLONEABLE'
   | 'ERR_SELFSAME_WORKER_INIT'
-  | 'ERR_SELFSAME_NOT_IN_TASK';
+  | 'ERR_SELFSAME_NOT_IN_TASK'
+  | 'ERR_SELFSAME_TIMELINE_FORMAT'
+  | 'ERR_SELFSAME_QUEUE_KEY'
+  | 'ERR_SELFSAME_JOB_PAYLOAD'
+  | 'ERR_SELFSAME_JOB_RESULT'
+  | 'ERR_SELFSAME_RESULT_TIMEOUT'
+  | 'ERR_SELFSAME_JOB_OUTCOME'
+  | 'ERR_SELFSAME_JOB_EXPIRED';
 
 /**
  * The base class of every error selfsame throws on purpose.
@@ -163,5 +170,16 @@ export class SignatureError extends SelfsameError {
   /** @param message - the full message */
   constructor(message: string) {
     super('ERR_SELFSAME_SIGNATURE', message);
+  }
+}
+
+/** A timeline file (a `records.json`) is not JSON, or not a timeline, or has a malformed record. */
+export class TimelineFormatError extends SelfsameError {
+  /** Where in the file the problem is, such as `records[3].start`; `$` for the whole file. */
+  readonly path: string;
+  /** @param message - the full message @param path - where @param options - `cause` */
+  constructor(message: string, path: string, options?: ErrorOptions) {
+    super('ERR_SELFSAME_TIMELINE_FORMAT', message, options);
+    this.path = path;
   }
 }

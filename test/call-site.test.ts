@@ -48,6 +48,17 @@ describe('decorationSite', () => {
     expect(tasks.build().enclosing).toBe('build');
   });
 
+  it('reads the stack again, deeper, when the first frames are all helpers', () => {
+    // Twenty helper frames: more than the first read takes, fewer than the second.
+    function __decorate(depth: number): unknown {
+      return depth === 0 ? decorationSite(true) : __decorate(depth - 1);
+    }
+    function defineDeepTasks() {
+      return __decorate(20);
+    }
+    expect(defineDeepTasks()).toEqual({ module: import.meta.url, enclosing: 'defineDeepTasks' });
+  });
+
   it('skips the frames of compiler decorator helpers', () => {
     function __decorate(apply: () => unknown) {
       return apply();

@@ -128,13 +128,13 @@ describe('scripts/check-imports.mjs', () => {
   it('fails on a file in no layer, an import of an entry point and an import of no file', () => {
     const dir = tree({
       ...CLEAN,
-      'timeline/view.ts': 'export const view = 1;\n',
+      'sketch/view.ts': 'export const view = 1;\n',
       'decorator/extra.ts':
         "import { run } from '../index.js';\nimport { gone } from './gone.js';\nexport const extra = [run, gone];\n",
     });
     expect(check(dir).problems).toEqual([
       'src/decorator/extra.ts imports `./gone.js`, which is no file of src',
-      'src/timeline/view.ts is in no layer: add its file or folder to LAYERS in scripts/check-imports.mjs, above every layer it imports and below every layer that imports it',
+      'src/sketch/view.ts is in no layer: add its file or folder to LAYERS in scripts/check-imports.mjs, above every layer it imports and below every layer that imports it',
       'src/decorator/extra.ts imports the entry point src/index.ts: import the module that defines the name',
     ]);
   });

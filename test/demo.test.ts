@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { checkTraceFormat } from './timeline/support.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -48,6 +50,37 @@ describe('npm run demo: the seed article on worker threads', () => {
       );
     }
     expect(lines.at(-1)).toBe('Word count results: [1, 2]');
+  });
+
+  it('lesson 1 writes its timeline: the two workers run the task in parallel', () => {
+    expect(lesson(1)).toContain(
+      'Timeline: examples/.build/seed-pool.timeline.html (and .trace.json for Perfetto)',
+    );
+    const { records } = JSON.parse(
+      readFileSync(new URL('../examples/.build/seed-pool.records.json', import.meta.url), 'utf8'),
+    ) as { records: { qualname: string; threadId: number; start: number; end: number }[] };
+    const calls = records.filter((record) => record.qualname === 'meaninglessTask');
+    expect(calls).toHaveLength(2);
+    const [first, second] = calls as [(typeof calls)[0], (typeof calls)[0]];
+    expect(first.threadId).not.toBe(second.threadId);
+    expect(first.start < second.end && second.start < first.end).toBe(true);
+    const html = readFileSync(
+      new URL('../examples/.build/seed-pool.timeline.html', import.meta.url),
+      'utf8',
+    );
+    expect(html).toContain('<title>Lesson 1: two workers</title>');
+    const trace = JSON.parse(
+      readFileSync(new URL('../examples/.build/seed-pool.trace.json', import.meta.url), 'utf8'),
+    );
+    checkTraceFormat(trace);
+    const threads = trace.traceEvents
+      .filter((event: { name: string }) => event.name === 'thread_name')
+      .map((event: { args: { name: string } }) => event.args.name);
+    expect(threads.sort()).toEqual(
+      ['main', `worker ${first.threadId}`, `worker ${second.threadId}`].sort(),
+    );
+    const flows = trace.traceEvents.filter((event: { ph: string }) => event.ph === 'f');
+    expect(flows).toHaveLength(2);
   });
 
   it('lesson 2: a decorator without wraps is refused with the local-object error', () => {

@@ -385,6 +385,9 @@ describe('Pool: faults', () => {
     const pool = open({ size: 1 });
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => warnings.push(warning);
+    // Node's own listener would print the expected warning into the test run's output.
+    const printers = process.listeners('warning');
+    process.removeAllListeners('warning');
     process.on('warning', onWarning);
     try {
       const first = await pool.apply(tasks.whichThread, []);
@@ -398,6 +401,7 @@ describe('Pool: faults', () => {
       expect(warnings[0]?.cause).toMatchObject({ message: 'late boom' });
     } finally {
       process.off('warning', onWarning);
+      for (const printer of printers) process.on('warning', printer);
     }
   });
 

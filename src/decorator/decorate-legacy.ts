@@ -6,11 +6,11 @@
 
 import { DecoratorPositionError, DecoratorUsageError } from '../errors.js';
 import type { AnyFunction } from '../identity.js';
-import { type DecorationSite, decorationSite } from '../internal/call-site.js';
+import type { DecorationSite } from '../internal/call-site.js';
 import { describeArguments, describeValue, ownName } from '../internal/describe.js';
 import { ownConstructor } from '../internal/own-data.js';
 import { segmentOf } from '../qualname.js';
-import { type DecoratorSpec, decorate, makeContext, type Position } from './decorate.js';
+import { type DecoratorSpec, decorate, makeContext, type Position, siteOf } from './decorate.js';
 import { localName, memberQualname } from './member-qualname.js';
 import { acceptedKinds, checkKind, positionOf } from './position.js';
 
@@ -47,8 +47,8 @@ export function decorateLegacy<Options>(
       `\`${spec.name}\` was called as a legacy decorator of \`${ownerName}.${String(key)}\`, but the third argument is ${describeValue(descriptor)}, not a property descriptor`,
     );
   }
-  const site = decorationSite(true);
   const given = descriptor as PropertyDescriptor;
+  const site = siteOf('value' in given ? [given.value] : [given.get, given.set], true);
   const result: PropertyDescriptor = { ...given };
   const at = { name: key, static: isStatic, private: false, owner, mode: 'legacy' } as const;
   if ('value' in given) {

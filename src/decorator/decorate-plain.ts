@@ -4,10 +4,9 @@
  */
 
 import type { AnyFunction } from '../identity.js';
-import { decorationSite } from '../internal/call-site.js';
 import { ownName } from '../internal/describe.js';
 import { segmentOf } from '../qualname.js';
-import { type DecoratorSpec, decorate, makeContext } from './decorate.js';
+import { type DecoratorSpec, decorate, makeContext, siteOf } from './decorate.js';
 import { localName } from './member-qualname.js';
 import { checkKind } from './position.js';
 import type { DecoratorKind } from './types.js';
@@ -28,7 +27,7 @@ export function decoratePlain<Options>(
     mode: 'plain',
   });
   checkKind(spec, context, () => `the ${kind} \`${name || '<anonymous>'}\``);
-  const site = decorationSite(false);
+  const site = siteOf([fn], false);
   return decorate(spec, fn, context, site, localName(site, segmentOf(name)));
 }
 

@@ -6,12 +6,12 @@
 
 import { DecoratorPositionError, DecoratorUsageError } from '../errors.js';
 import type { AnyFunction } from '../identity.js';
-import { type DecorationSite, decorationSite } from '../internal/call-site.js';
+import type { DecorationSite } from '../internal/call-site.js';
 import { describeArguments, describeValue, ownName } from '../internal/describe.js';
 import { metadataSymbol } from '../internal/metadata.js';
 import { ownConstructor, ownData } from '../internal/own-data.js';
 import { segmentOf } from '../qualname.js';
-import { type DecoratorSpec, decorate, makeContext } from './decorate.js';
+import { type DecoratorSpec, decorate, makeContext, siteOf } from './decorate.js';
 import { localName, memberQualname, settleQualname } from './member-qualname.js';
 import { acceptedKinds, checkKind, kindWord, positionOf } from './position.js';
 import type { DecorationContext } from './types.js';
@@ -65,7 +65,7 @@ export function decorateStandard<Options>(
     mode: 'standard',
   });
   checkKind(spec, context, () => positionOf(kind, name, isStatic, isPrivate));
-  const site = decorationSite(true);
+  const site = siteOf([fn], true);
   if (kind === 'class') return decorate(spec, fn, context, site, localName(site, segmentOf(name)));
   const wrapper = decorate(spec, fn, context, site, undefined);
   if (wrapper !== fn && typeof standard.addInitializer === 'function') {

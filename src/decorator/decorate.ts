@@ -4,14 +4,14 @@
  */
 
 import type { AnyFunction } from '../identity.js';
-import type { DecorationSite } from '../internal/call-site.js';
+import { type DecorationSite, decorationSite, UNKNOWN_SITE } from '../internal/call-site.js';
 import { defineHidden } from '../internal/define.js';
 import { describeValue, ownName } from '../internal/describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
 import { hasOwnSlot } from '../internal/own-data.js';
 import { segmentOf } from '../qualname.js';
 import { updateWrapper } from '../wraps.js';
-import { markProvisional } from './member-qualname.js';
+import { isProvisional, markProvisional } from './member-qualname.js';
 import type { DecorationContext, DecoratorKind, WrapperFactory } from './types.js';
 
 /** Where one decoration applies: the fields of a {@link DecorationContext} its call shape knows. */
@@ -40,6 +40,24 @@ export function makeContext<Options>(
     mode: position.mode,
     options,
   });
+}
+
+/**
+ * Where the decoration of `fns` (a function, or an accessor's getter and setter) was applied,
+ * read from the call stack only when one of them lacks a qualname or a module of its own, or
+ * carries a provisional qualname (whose `<locals>` prefix the site gives): a function that
+ * already carries both, as a registered function or a wrapper from another selfsame decorator
+ * does, takes nothing from the site, and reading the stack was about half of a decoration.
+ */
+export function siteOf(fns: readonly unknown[], member: boolean): DecorationSite {
+  return fns.every(isKnown) ? UNKNOWN_SITE : decorationSite(member);
+}
+
+function isKnown(fn: unknown): boolean {
+  return (
+    typeof fn !== 'function' ||
+    (hasOwnSlot(fn, QUALNAME_KEY) && hasOwnSlot(fn, MODULE_KEY) && !isProvisional(fn))
+  );
 }
 
 /**

@@ -22,6 +22,11 @@ export function markProvisional(wrapper: Function, fn: Function): void {
   if (!hasOwnSlot(fn, QUALNAME_KEY) || provisional.has(fn)) provisional.add(wrapper);
 }
 
+/** Whether `fn`'s qualname was set by this copy of selfsame before its class was known. */
+export function isProvisional(fn: Function): boolean {
+  return provisional.has(fn);
+}
+
 /** Replaces the provisional qualname down the chain of wrappers this copy of selfsame built. */
 export function settleQualname(wrapper: Function, qualname: string): void {
   let current: Function | undefined = wrapper;

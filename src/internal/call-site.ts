@@ -30,7 +30,11 @@ interface CallSite {
   getEnclosingColumnNumber?(): number | null;
 }
 
-const UNKNOWN: DecorationSite = Object.freeze({ module: undefined, enclosing: undefined });
+/** A site nothing is known of: also what a decoration uses that needs no site at all. */
+export const UNKNOWN_SITE: DecorationSite = Object.freeze({
+  module: undefined,
+  enclosing: undefined,
+});
 
 // The directory holding selfsame's own modules (`src/` or `dist/`): frames there are the library
 // applying itself, never the user's decoration site.
@@ -62,14 +66,30 @@ const STATIC_BLOCK = '<static_initializer>';
  *   not an enclosing function
  */
 export function decorationSite(member: boolean): DecorationSite {
-  // Deep enough for the compiler helpers, reflect-metadata and framework composition helpers.
-  const frames = captureFrames(decorationSite, 40);
-  if (frames === undefined) return UNKNOWN;
+  // Each frame read costs a structured call site: a few frames settle the usual decoration (the
+  // decorator's own frames, a compiler helper, the module body), and only a stack that has not
+  // settled by then is read again, deep enough for reflect-metadata and framework composition.
+  const shallow = captureFrames(decorationSite, SHALLOW_FRAMES);
+  if (shallow === undefined) return UNKNOWN_SITE;
+  const first = siteFrom(shallow, member);
+  if (first.settled || shallow.length < SHALLOW_FRAMES) return first.site;
+  const deep = captureFrames(decorationSite, DEEP_FRAMES);
+  return deep === undefined ? UNKNOWN_SITE : siteFrom(deep, member).site;
+}
+
+const SHALLOW_FRAMES = 10;
+const DEEP_FRAMES = 40;
+
+/** The site these frames show, and whether it was settled before they ended. */
+function siteFrom(
+  frames: readonly CallSite[],
+  member: boolean,
+): { readonly site: DecorationSite; readonly settled: boolean } {
   let module: string | undefined;
   let afterStaticBlock = false;
   for (const frame of frames) {
     const file = fileUrlOf(frame.getFileName());
-    if (file === undefined) return { module, enclosing: undefined };
+    if (file === undefined) return { site: { module, enclosing: undefined }, settled: true };
     if (file.startsWith(OWN_ROOT)) continue;
     const name = frame.getFunctionName();
     if (name !== null && isHelper(name, file)) continue;
@@ -79,14 +99,14 @@ export function decorationSite(member: boolean): DecorationSite {
       continue;
     }
     module ??= file;
-    if (isModuleBody(frame, name)) return { module, enclosing: undefined };
+    if (isModuleBody(frame, name)) return { site: { module, enclosing: undefined }, settled: true };
     if (afterStaticBlock && name === null) {
       afterStaticBlock = false;
       continue;
     }
-    return { module, enclosing: segmentOf(withoutReceiver(name)) };
+    return { site: { module, enclosing: segmentOf(withoutReceiver(name)) }, settled: true };
   }
-  return { module, enclosing: undefined };
+  return { site: { module, enclosing: undefined }, settled: false };
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 import { AsyncResource, executionAsyncId } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
+import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
 import { carry, describeUncloneable } from './envelope.js';
 import { hasUserClass, referenceClasses } from './error-classes.js';
 import {
@@ -27,6 +28,8 @@ import {
   type TaskResponse,
   type WorkerSetup,
 } from './protocol.js';
+import { epochNow } from './records.js';
+import { startRecording } from './records-worker.js';
 import { fromReference, type ReferenceOptions } from './reference.js';
 import { endTask, listenForCancels, reportDone, startItem, startTask } from './worker-context.js';
 
@@ -49,6 +52,8 @@ let running: { readonly fail: (failure: Failure) => void } | undefined;
 let retiring = false;
 let completed = 0;
 const late: Carried[] = [];
+/** Collects timeline records when the pool asked for them (`onRecord`); otherwise unused. */
+const recorder = setup.records === undefined ? undefined : startRecording(setup.records);
 
 listenForCancels(setup);
 
@@ -74,30 +79,43 @@ const initialized: Promise<void> = initialize().then((failure) => {
  */
 export default function dispatch(message: TaskMessage): TaskResponse | Promise<TaskResponse> {
   taskStart = nextAsyncId();
-  const task: Task = { id: message[0], ref: message[1], items: message[2] };
+  const began = recorder === undefined ? 0 : epochNow();
+  const items = message[2];
+  const task: Task = {
+    id: message[0],
+    ref: message[1],
+    items: isEncoded(items) ? decode(items) : items,
+    spread: message[3],
+  };
   startTask(task.id);
   const fn = initDone && initFailure === undefined ? resolved.get(task.ref) : undefined;
   const response = fn === undefined ? prepare(task) : runItems(task, fn, 0, []);
   return response instanceof Promise
-    ? response.then((settled) => finish(task, withEvents(settled)))
-    : finish(task, withEvents(response));
+    ? response.then((settled) => finish(task, withEvents(settled), began))
+    : finish(task, withEvents(response), began);
 }
 
 /** Ends the task's context; a task that sent progress events says how many, in its response. */
 function withEvents(response: TaskResponse): TaskResponse {
   const events = endTask();
   if (events === 0) return response;
+  if (isEncoded(response)) return { values: decode(response), events };
   return { ...(Array.isArray(response) ? { values: response } : response), events };
 }
 
-function finish(task: Task, response: TaskResponse): TaskResponse | Promise<TaskResponse> {
-  const failure = Array.isArray(response) ? undefined : response.failure;
+function finish(
+  task: Task,
+  settled: TaskResponse,
+  began: number,
+): TaskResponse | Promise<TaskResponse> {
+  const failure = Array.isArray(settled) || isEncoded(settled) ? undefined : settled.failure;
   if (failure !== undefined && hasUserClass(failure.thrown)) {
     // Rare, so the one asynchronous step: the error's class is named by reference first.
     return referenceClasses(failure.thrown, policy).then((thrown) =>
-      finish(task, { ...(response as TaskReport), failure: { ...failure, thrown } }),
+      finish(task, { ...(settled as TaskReport), failure: { ...failure, thrown } }, began),
     );
   }
+  const response = recorder === undefined ? settled : recorder.attach(task, began, settled);
   completed += 1;
   if (retiring || (setup.maxTasksPerWorker > 0 && completed >= setup.maxTasksPerWorker)) {
     return retire(task.id, response);
@@ -136,11 +154,12 @@ function runItems(
   start: number,
   values: unknown[],
 ): TaskResponse | Promise<TaskResponse> {
-  for (let index = start; index < task.items.length; index++) {
+  const { items, spread } = task;
+  for (let index = start; index < items.length; index++) {
     let value: unknown;
     startItem(index);
     try {
-      value = Reflect.apply(fn, undefined, task.items[index] as unknown[]);
+      value = spread ? Reflect.apply(fn, undefined, items[index] as unknown[]) : fn(items[index]);
     } catch (error) {
       return { values, failure: { kind: 'throw', index, thrown: carry(error) } };
     }
@@ -179,7 +198,11 @@ async function awaitItem(
 }
 
 function complete(values: unknown[]): TaskResponse {
-  // The common answer is the bare array of values: nothing else to clone.
+  // The common answer is the bare array of values (or its bytes): nothing else to clone.
+  if (allPrimitive(values, false)) {
+    if (late.length > 0) return { values, late: late.splice(0) };
+    return values.length >= AHEAD_MIN_ITEMS ? encode(values) : values;
+  }
   const uncloneable = findUncloneable(values);
   if (uncloneable !== undefined) {
     return { values: values.slice(0, uncloneable.index), failure: uncloneable };
@@ -228,7 +251,11 @@ function nextAsyncId(): number {
  * piscina starts a fresh one.
  */
 async function retire(id: number, response: TaskResponse): Promise<never> {
-  const report: TaskReport = Array.isArray(response) ? { values: response } : response;
+  const report: TaskReport = Array.isArray(response)
+    ? { values: response }
+    : isEncoded(response)
+      ? { values: decode(response) }
+      : response;
   const message: OutOfBandMessage = {
     [OUT_OF_BAND]: id,
     response: late.length > 0 ? { ...report, late: [...(report.late ?? []), ...late] } : report,
@@ -245,17 +272,6 @@ function flush(stream: NodeJS.WritableStream): Promise<void> {
 
 /** The first item whose value structured clone refuses, so the pool can name it. */
 function findUncloneable(values: readonly unknown[]): Failure | undefined {
-  // Primitives other than symbols always clone: skip the check, which costs a second copy.
-  if (
-    !values.some(
-      (value) =>
-        (typeof value === 'object' && value !== null) ||
-        typeof value === 'function' ||
-        typeof value === 'symbol',
-    )
-  ) {
-    return undefined;
-  }
   let batchError: unknown;
   try {
     structuredClone(values);

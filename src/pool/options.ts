@@ -9,6 +9,7 @@ import type { ResourceLimits } from 'node:worker_threads';
 import type { AnyFunction } from '../identity.js';
 import { checkFunction, checkKnownKeys, checkOptions } from '../internal/check.js';
 import { describeValue } from '../internal/describe.js';
+import type { TimelineRecord } from '../timeline/types.js';
 
 /**
  * How a {@link Pool} is set up. Every option is optional.
@@ -47,6 +48,14 @@ export interface PoolOptions {
    * Default `0`: the worker is replaced at once, and the task's own signal never aborts.
    */
   readonly abortGracePeriod?: number;
+  /**
+   * Receives the pool's timeline records on the main thread: one per `trackExecutionTime` call
+   * made in a worker (with the worker's thread id), and the pool's own spans of each task
+   * (`queued`, `dispatch` and `task` on the main thread, `run` in the worker). Pass a
+   * `Timeline`'s `record` (from `selfsame/timeline`). A task's records arrive with its answer,
+   * before its promise settles. Default: none collected, at no cost.
+   */
+  readonly onRecord?: (record: TimelineRecord) => void;
 }
 
 /**
@@ -61,7 +70,8 @@ export interface PoolOptions {
 export interface MapOptions {
   /**
    * How many items travel in one task. Default: the input is split into about four tasks per
-   * worker, as Python's `Pool.map` does, so that many small items cost few messages.
+   * worker, as Python's `Pool.map` does, so that many small items cost few messages, with at
+   * most 16,384 items in a task.
    */
   readonly chunksize?: number;
   /** Aborts the items not yet done: queued tasks never start, running ones stop their worker. */
@@ -120,6 +130,7 @@ export interface ResolvedPoolOptions {
   readonly key: string | Uint8Array | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
   readonly abortGracePeriod: number;
+  readonly onRecord: ((record: TimelineRecord) => void) | undefined;
 }
 
 const POOL_KEYS = [
@@ -133,6 +144,7 @@ const POOL_KEYS = [
   'key',
   'resourceLimits',
   'abortGracePeriod',
+  'onRecord',
 ];
 const MAP_KEYS = ['chunksize', 'signal', 'onProgress'];
 const APPLY_KEYS = ['signal', 'onProgress'];
@@ -167,8 +179,9 @@ export function resolvePoolOptions(options: unknown): ResolvedPoolOptions {
       `Expected \`options.key\` to be a string or a Uint8Array, got ${describeValue(key)}`,
     );
   }
-  const { resourceLimits } = given;
+  const { resourceLimits, onRecord } = given;
   checkOptions(resourceLimits, 'options.resourceLimits');
+  if (onRecord !== undefined) checkFunction(onRecord, 'options.onRecord');
   return {
     size: size === undefined ? availableParallelism() : checkInteger(size, 'options.size', 1),
     initializer: initializer as AnyFunction | undefined,
@@ -186,6 +199,7 @@ export function resolvePoolOptions(options: unknown): ResolvedPoolOptions {
       given.abortGracePeriod === undefined
         ? 0
         : checkMilliseconds(given.abortGracePeriod, 'options.abortGracePeriod', 'from 0'),
+    onRecord: onRecord as ResolvedPoolOptions['onRecord'],
   };
 }
 

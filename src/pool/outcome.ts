@@ -32,7 +32,9 @@ export interface TaskFacts {
   readonly label: string;
   /** The initializer, as "`qualname` (module)", when the pool has one. */
   readonly initializer: string | undefined;
-  readonly items: readonly (readonly unknown[])[];
+  /** The task's items: argument lists when `spread`, else each item the one argument. */
+  readonly items: readonly unknown[];
+  readonly spread: boolean;
   /** The position of the task's first item in the caller's input. */
   readonly offset: number;
   readonly signal: AbortSignal | undefined;
@@ -119,7 +121,7 @@ export function fromRejection(error: unknown, facts: TaskFacts): Error {
   }
   if (error instanceof Error && error.name === 'DataCloneError') {
     return new UncloneableError(
-      `Cannot send the arguments of ${label} to a worker thread: ${describeArguments(facts.items, facts.offset)} cannot be structured-cloned`,
+      `Cannot send the arguments of ${label} to a worker thread: ${describeArguments(facts)} cannot be structured-cloned`,
       cause,
     );
   }
@@ -142,8 +144,9 @@ export function fromRejection(error: unknown, facts: TaskFacts): Error {
 }
 
 /** Names the first argument that structured clone refuses: "argument 1 of item 3 (a function `f`)". */
-function describeArguments(items: readonly (readonly unknown[])[], offset: number): string {
-  for (const [item, args] of items.entries()) {
+function describeArguments({ items, spread, offset }: TaskFacts): string {
+  for (const [item, given] of items.entries()) {
+    const args = spread ? (given as readonly unknown[]) : [given];
     for (const [position, value] of args.entries()) {
       try {
         structuredClone(value);

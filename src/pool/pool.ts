@@ -20,6 +20,7 @@ import {
 } from './options.js';
 import type { Outcome } from './outcome.js';
 import type { WorkerSetup } from './protocol.js';
+import { TaskRecorder } from './records.js';
 import { type FunctionReference, type ReferenceOptions, toReference } from './reference.js';
 import { type Sendable, type Task, TaskRunner } from './runner.js';
 import { settleJob } from './settled.js';
@@ -39,6 +40,7 @@ import { CallProgress, type OnProgress } from './task-progress.js';
  * import { countLorem } from './tasks.js';
  *
  * if (isMainModule(import.meta)) {
+ *   const text = ' Lorem ipsum dolor sit amet, consectetur Lorem adipiscing Lorem elit ';
  *   await using pool = new Pool({ size: 2 });
  *   console.log(await pool.map(countLorem, text.split(','))); // [1, 2]
  * }
@@ -121,7 +123,7 @@ export class Pool {
       // The fast path of a round trip: reference made and workers started, nothing to await.
       const counted =
         onProgress === undefined ? undefined : new CallProgress(onProgress, 1).forTask(0);
-      pending = runner.submit(known, [args], 0, signal, counted?.hooks).outcome;
+      pending = runner.submit(known, [args], true, 0, signal, counted?.hooks).outcome;
       if (counted !== undefined) {
         pending = pending.then((result) => {
           counted.finish(result.values.length);
@@ -130,7 +132,7 @@ export class Pool {
       }
       runner.pump();
     } else {
-      pending = this.#prepare(fn, [args], 1, signal, onProgress).then(
+      pending = this.#prepare(fn, [args], true, 1, signal, onProgress).then(
         (job) => job.outcomes[0] as Promise<Outcome>,
       );
     }
@@ -159,7 +161,7 @@ export class Pool {
     options?: MapOptions,
   ): Promise<Awaited<R>[]> {
     const checked = this.#checkMap(fn, iterable, options);
-    return this.#collect(fn, readItems(iterable, false), checked) as Promise<Awaited<R>[]>;
+    return this.#collect(fn, readItems(iterable, false), false, checked) as Promise<Awaited<R>[]>;
   }
 
   /**
@@ -181,7 +183,7 @@ export class Pool {
     options?: MapOptions,
   ): Promise<Awaited<R>[]> {
     const checked = this.#checkMap(fn, iterable, options);
-    return this.#collect(fn, readItems(iterable, true), checked) as Promise<Awaited<R>[]>;
+    return this.#collect(fn, readItems(iterable, true), true, checked) as Promise<Awaited<R>[]>;
   }
 
   /**
@@ -209,7 +211,7 @@ export class Pool {
     options?: MapOptions,
   ): Promise<PromiseSettledResult<Awaited<R>>[]> {
     const checked = this.#checkMap(fn, iterable, options);
-    return this.#settleAll(fn, readItems(iterable, false), checked) as Promise<
+    return this.#settleAll(fn, readItems(iterable, false), false, checked) as Promise<
       PromiseSettledResult<Awaited<R>>[]
     >;
   }
@@ -234,7 +236,7 @@ export class Pool {
     options?: MapOptions,
   ): Promise<PromiseSettledResult<Awaited<R>>[]> {
     const checked = this.#checkMap(fn, iterable, options);
-    return this.#settleAll(fn, readItems(iterable, true), checked) as Promise<
+    return this.#settleAll(fn, readItems(iterable, true), true, checked) as Promise<
       PromiseSettledResult<Awaited<R>>[]
     >;
   }
@@ -335,9 +337,10 @@ export class Pool {
   }
 
   async #start(): Promise<TaskRunner> {
-    const { initializer, initargs, maxTasksPerWorker, size, timeout, resourceLimits } =
+    const { initializer, initargs, maxTasksPerWorker, size, timeout, resourceLimits, onRecord } =
       this.#options;
     const { abortGracePeriod } = this.#options;
+    const recorder = onRecord === undefined ? undefined : new TaskRecorder(onRecord);
     const initializerRef =
       initializer === undefined ? undefined : await this.#reference(initializer);
     this.#runner = new TaskRunner({
@@ -351,8 +354,10 @@ export class Pool {
         initializer: initializerRef?.wire,
         initargs,
         maxTasksPerWorker,
+        ...(recorder === undefined ? {} : { records: recorder.flowBase }),
       },
       onSettle: () => this.#checkIdle(),
+      recorder,
     });
     return this.#runner;
   }
@@ -376,7 +381,8 @@ export class Pool {
   /** Resolves the reference and the engine, then queues the items as tasks of `chunksize`. */
   async #prepare(
     fn: Function,
-    items: readonly (readonly unknown[])[] | Promise<readonly (readonly unknown[])[]>,
+    items: readonly unknown[] | Promise<readonly unknown[]>,
+    spread: boolean,
     chunksize: number | undefined,
     signal: AbortSignal | undefined,
     onProgress?: OnProgress,
@@ -406,6 +412,7 @@ export class Pool {
         const { task, outcome } = runner.submit(
           ref,
           list.slice(offset, offset + size),
+          spread,
           offset,
           signal,
           counted?.hooks,
@@ -439,12 +446,14 @@ export class Pool {
 
   async #collect(
     fn: Function,
-    items: Promise<readonly (readonly unknown[])[]>,
+    items: Promise<readonly unknown[]>,
+    spread: boolean,
     options: MapOptions,
   ): Promise<unknown[]> {
     const job = await this.#prepare(
       fn,
       items,
+      spread,
       options.chunksize,
       options.signal,
       options.onProgress,
@@ -454,7 +463,8 @@ export class Pool {
 
   async #settleAll(
     fn: Function,
-    items: Promise<readonly (readonly unknown[])[]>,
+    items: Promise<readonly unknown[]>,
+    spread: boolean,
     options: MapOptions,
   ): Promise<PromiseSettledResult<unknown>[]> {
     // Counted as work in preparation until the last item settles, so that close() waits for the
@@ -466,7 +476,7 @@ export class Pool {
         list.length,
         options.chunksize,
         (start, end, size, onProgress) =>
-          this.#prepare(fn, list.slice(start, end), size, options.signal, onProgress),
+          this.#prepare(fn, list.slice(start, end), spread, size, options.signal, onProgress),
         options.onProgress,
       );
     } finally {
@@ -486,6 +496,7 @@ export class Pool {
     const started = this.#prepare(
       fn,
       readItems(iterable, false),
+      false,
       checked.chunksize,
       checked.signal,
       checked.onProgress,

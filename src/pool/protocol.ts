@@ -5,6 +5,8 @@
  * @internal
  * @packageDocumentation
  */
+import type { TimelineRecord } from '../timeline/types.js';
+
 /** The key that marks a dispatcher's out-of-band message on piscina's `message` event. */
 export const OUT_OF_BAND = 'selfsame.pool.response';
 
@@ -43,17 +45,23 @@ export interface WorkerSetup {
   readonly initializer: string | undefined;
   readonly initargs: readonly unknown[];
   readonly maxTasksPerWorker: number;
+  /** Set when the pool collects timeline records: the first flow id of this pool's tasks. */
+  readonly records?: number;
 }
 
 /**
- * One task as it travels: its id, the function's reference as JSON text, and one argument list
- * per item (one item for `apply`). A tuple and one string clone faster than objects: this
- * message is the whole per-call cost of a round trip beyond piscina's own.
+ * One task as it travels: its id, the function's reference as JSON text, its items, and whether
+ * each item is an argument list to spread (`starmap`, `apply`) or the one argument itself
+ * (`map`, `imap`: a flat array clones about ten times faster than as many one-item lists). A
+ * tuple and one string clone faster than objects: this message is the whole per-call cost of a
+ * round trip beyond piscina's own.
  */
 export type TaskMessage = readonly [
   id: number,
   ref: string,
-  items: readonly (readonly unknown[])[],
+  /** the items, or their bytes (see batch.ts) */
+  items: readonly unknown[] | Uint8Array,
+  spread: boolean,
 ];
 
 /** A task as the dispatcher handles it. */
@@ -61,7 +69,9 @@ export interface Task {
   readonly id: number;
   /** The reference as JSON text, which is also the worker's cache key as it stands. */
   readonly ref: string;
-  readonly items: readonly (readonly unknown[])[];
+  readonly items: readonly unknown[];
+  /** Whether each item is an argument list (`fn(...item)`) rather than one argument (`fn(item)`). */
+  readonly spread: boolean;
 }
 
 /** How a task failed inside the worker. */
@@ -109,10 +119,11 @@ export interface Failure {
 }
 
 /**
- * What a worker answers: the values of all items, in order, as a bare array when everything went
- * well, or a {@link TaskReport} when something is to be reported.
+ * What a worker answers: the values of all items, in order, as a bare array (or its bytes, for a
+ * large batch of primitives: see batch.ts) when everything went well, or a {@link TaskReport}
+ * when something is to be reported.
  */
-export type TaskResponse = unknown[] | TaskReport;
+export type TaskResponse = unknown[] | Uint8Array | TaskReport;
 
 /** The values of the items that completed, in order, then any failure and late errors. */
 export interface TaskReport {
@@ -122,6 +133,20 @@ export interface TaskReport {
   readonly late?: readonly Carried[];
   /** how many progress events the task sent: the pool delivers them all before settling */
   readonly events?: number;
+  /** the worker's timeline records since its last answer, when the pool collects them */
+  readonly records?: RecordBatch;
+}
+
+/**
+ * A worker's timeline records, packed for structured clone: each timed call as numbers in
+ * `calls` (qualname, module and error as indexes into `strings`, -1 for none; start; end), the
+ * pool's own spans as records.
+ */
+export interface RecordBatch {
+  readonly threadId: number;
+  readonly strings: readonly string[];
+  readonly calls: Float64Array;
+  readonly spans: readonly TimelineRecord[];
 }
 
 /** A response sent on the worker's `parentPort` just before the worker retires itself. */

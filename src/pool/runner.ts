@@ -11,6 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
 import { Cancellation } from './cancellation.js';
 import { namesClasses, resolveClasses } from './error-classes.js';
 import { PoolClosedError, UncloneableError } from './errors.js';
@@ -29,6 +30,7 @@ import {
   type TaskResponse,
   type WorkerSetup,
 } from './protocol.js';
+import { epochNow, type TaskRecorder } from './records.js';
 import {
   afterEvents,
   deliver,
@@ -47,13 +49,17 @@ export interface Sendable {
 export interface Task extends Relayed {
   readonly id: number;
   readonly fn: Sendable;
-  readonly items: readonly (readonly unknown[])[];
+  /** The items: argument lists when `spread`, else each item the one argument. */
+  readonly items: readonly unknown[];
+  readonly spread: boolean;
   readonly offset: number;
   readonly signal: AbortSignal | undefined;
   readonly resolve: (outcome: Outcome) => void;
   dispatched: boolean;
   settled: boolean;
   timeoutSignal?: AbortSignal;
+  /** The items' bytes, serialized ahead while the workers run earlier tasks (see batch.ts). */
+  encoded?: Uint8Array | false;
 }
 
 /** How a {@link TaskRunner} is set up. */
@@ -67,6 +73,8 @@ export interface RunnerOptions {
   readonly abortGracePeriod: number;
   /** Called after every task settles, so the pool can tell when it is idle. */
   readonly onSettle: () => void;
+  /** Records the tasks' spans when the pool collects timeline records (`onRecord`). */
+  readonly recorder: TaskRecorder | undefined;
 }
 
 // setTimeout's ceiling: a longer timeout would fire at once.
@@ -127,7 +135,8 @@ export class TaskRunner {
   /** Queues a task; {@link TaskRunner.pump} sends it. */
   submit(
     fn: Sendable,
-    items: readonly (readonly unknown[])[],
+    items: readonly unknown[],
+    spread: boolean,
     offset: number,
     signal: AbortSignal | undefined,
     hooks?: TaskHooks,
@@ -140,6 +149,7 @@ export class TaskRunner {
       id: this.#nextId++,
       fn,
       items,
+      spread,
       offset,
       signal,
       resolve,
@@ -162,6 +172,7 @@ export class TaskRunner {
       }
     }
     if (!task.settled) this.#queue.push(task);
+    this.#options.recorder?.queued(task);
     return { task, outcome };
   }
 
@@ -170,8 +181,26 @@ export class TaskRunner {
     if (!task.dispatched) this.#settle(task, { values: [], error: reason });
   }
 
-  /** Hands queued tasks to piscina while a worker is free, so piscina's own queue stays empty. */
+  /**
+   * Hands queued tasks to piscina while a worker is free, so piscina's own queue stays empty;
+   * then serializes the items of the tasks next in line, one per worker, so that a worker that
+   * answers gets its next task at once (see batch.ts).
+   */
   pump(): void {
+    this.#dispatch();
+    let ahead = 0;
+    for (const task of this.#queue) {
+      if (ahead === this.#options.size) break;
+      if (task.settled) continue;
+      task.encoded ??=
+        task.items.length >= AHEAD_MIN_ITEMS && allPrimitive(task.items, task.spread)
+          ? encode(task.items)
+          : false;
+      ahead += 1;
+    }
+  }
+
+  #dispatch(): void {
     while (this.#running.size < this.#options.size && this.#queue.length > 0) {
       const task = this.#queue.shift() as Task;
       if (task.settled) continue;
@@ -186,16 +215,22 @@ export class TaskRunner {
         signal =
           signal === undefined ? task.timeoutSignal : AbortSignal.any([signal, task.timeoutSignal]);
       }
+      const recorder = this.#options.recorder;
+      const handing = recorder === undefined ? 0 : epochNow();
+      const { encoded } = task;
+      const message: TaskMessage = [task.id, task.fn.wire, encoded || task.items, task.spread];
       this.#piscina
-        .run(
-          [task.id, task.fn.wire, task.items] satisfies TaskMessage,
-          signal === undefined ? {} : { signal },
-        )
+        .run(message, {
+          ...(signal === undefined ? {} : { signal }),
+          // The bytes are the task's own (v8.serialize gives each its own buffer): moved, not copied.
+          ...(encoded ? { transferList: [encoded.buffer as ArrayBuffer] } : {}),
+        })
         .then(
           (response: TaskResponse) => this.#answer(task, response),
           (error: unknown) =>
             this.#settle(task, { values: [], error: fromRejection(error, this.#facts(task)) }),
         );
+      recorder?.dispatched(task, handing);
     }
   }
 
@@ -234,8 +269,17 @@ export class TaskRunner {
   }
 
   #answer(task: Task, response: TaskResponse): void {
+    if (!Array.isArray(response) && !isEncoded(response) && response.records !== undefined) {
+      this.#options.recorder?.received(response.records);
+    }
     if (Array.isArray(response)) {
       this.#settle(task, { values: response });
+      return;
+    }
+    if (isEncoded(response)) {
+      // The worker is free: it gets its next task before this answer is decoded.
+      this.#release(task);
+      this.#settle(task, { values: decode(response) });
       return;
     }
     const { failure } = response;
@@ -268,9 +312,15 @@ export class TaskRunner {
     task.settled = true;
     let outcome = this.#cancellation.settle(task, settled);
     if (task.hookError !== undefined) outcome = { values: [], error: task.hookError.error };
-    if (this.#running.delete(task.id)) this.pump();
+    this.#options.recorder?.settled(task, 'error' in outcome);
+    this.#release(task);
     task.resolve(outcome);
     this.#options.onSettle();
+  }
+
+  /** Frees the worker that ran `task`, handing it the next task. */
+  #release(task: Task): void {
+    if (this.#running.delete(task.id)) this.pump();
   }
 
   #facts(task: Task): TaskFacts {
@@ -278,6 +328,7 @@ export class TaskRunner {
       label: task.fn.label,
       initializer: this.#options.initializerLabel,
       items: task.items,
+      spread: task.spread,
       offset: task.offset,
       signal: task.signal,
       timeoutSignal: task.timeoutSignal,

@@ -1,13 +1,39 @@
 /**
- * Names the function a local object was defined in, as pickle's `outer.<locals>.inner`: the
- * exported function, or static or instance method of an exported class, whose source text
- * contains the local's definition.
+ * Names a local object as pickle does (`outer.<locals>.inner.<locals>.wrapper`): from the
+ * functions V8 says it closes over, and from the exported function, or static or instance
+ * method of an exported class, whose source text contains its definition.
  */
 import { ownData } from '../internal/own-data.js';
 import { locate, offsetOf, scriptSource } from './locate.js';
 import { util } from './node.js';
 
 const sourceOf = Function.prototype.toString;
+
+/**
+ * The pickle-style qualname of `fn` as a local object (`naive.<locals>.wrapper`), or
+ * `undefined` when nothing says it was defined inside another function. `name` is its own
+ * name; `closureNames` are the functions V8 says it closes over, outermost first (see
+ * `closureNames` in `locate.ts`); `namespace` is searched for the exported function whose
+ * source contains it, which also names the outermost function when its variables are not
+ * captured, and gives a method its class (`Factory.make`).
+ */
+export function localQualname(
+  fn: Function,
+  name: string,
+  namespace: object,
+  closureNames: readonly string[],
+): string | undefined {
+  const closures = closureNames.map((closure) => closure || '<anonymous>');
+  const exported = enclosingExport(fn, namespace);
+  if (exported !== undefined) {
+    const method = exported.slice(exported.lastIndexOf('.') + 1);
+    const at = closures.indexOf(method);
+    // The exported function is one of the closures (named by its whole path), or encloses them.
+    closures.splice(0, at === -1 ? 0 : at + 1, exported);
+  }
+  if (closures.length === 0) return undefined;
+  return [...closures, name || '<anonymous>'].join('.<locals>.');
+}
 
 /**
  * The qualname of the exported function, or of the static or instance method of an exported

@@ -69,13 +69,15 @@ export interface Fields {
  * property; says nothing yet about their values.
  */
 export function readFields(value: unknown): Fields {
+  // First of all: describing a Proxy, or even asking whether it is an array, runs its traps or
+  // throws for a revoked one.
+  if (util().types.isProxy(value)) {
+    throw new ReferenceFormatError('Refused a function reference that is a Proxy');
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ReferenceFormatError(
       `Expected a function reference object ({ v, module, qualname, digest }), got ${describeValue(value)}`,
     );
-  }
-  if (util().types.isProxy(value)) {
-    throw new ReferenceFormatError('Refused a function reference that is a Proxy');
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {

@@ -15,6 +15,7 @@ import { ownName } from '../internal/describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
 import { ownData } from '../internal/own-data.js';
 import { digestOf, isNative } from './digest.js';
+import { findExport } from './find-export.js';
 import {
   checkFields,
   type FunctionReference,
@@ -31,7 +32,7 @@ import {
 } from './module-id.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
 import { verify } from './signature.js';
-import { DENIED_SEGMENTS, walk } from './walk.js';
+import { DENIED_SEGMENTS, thenHazard, walk } from './walk.js';
 
 /** A reference already resolved under one policy: re-walked on every hit, never trusted stale. */
 interface Resolved {
@@ -42,8 +43,8 @@ interface Resolved {
   readonly namespace: object;
   readonly segments: readonly string[];
   readonly fn: AnyFunction;
-  /** The keys this reference's signature was verified with (strings by value, bytes by identity). */
-  readonly verifiedKeys: Set<string | Uint8Array>;
+  /** The keys this reference's signature was verified with, by value (`Policy.keyId`). */
+  readonly verifiedKeys: Set<string>;
 }
 
 // Policy (root, packages, verifyIntegrity) -> digest -> the resolutions of references with it.
@@ -102,7 +103,7 @@ export async function fromReference<F extends AnyFunction = AnyFunction>(
   if (policy.key !== undefined) checkSignature(reference, policy.key, where);
 
   const found = await resolve(reference, target, policy, where);
-  if (policy.key !== undefined) found.verifiedKeys.add(policy.key);
+  if (policy.keyId !== undefined) found.verifiedKeys.add(policy.keyId);
   remember(policy.resolutionId, found);
   return found.fn as F;
 }
@@ -124,7 +125,7 @@ function cached(
     if (entry.module !== module || entry.qualname !== qualname || entry.signature !== signature) {
       continue;
     }
-    if (policy.key !== undefined && !entry.verifiedKeys.has(policy.key)) return undefined;
+    if (policy.keyId !== undefined && !entry.verifiedKeys.has(policy.keyId)) return undefined;
     // Walked again, so that a name rebound since is resolved (and checked) afresh.
     const again = walk(entry.namespace, entry.segments);
     return again.ok && again.value === entry.fn ? entry.fn : undefined;
@@ -193,15 +194,26 @@ async function resolve(
       `Refused ${where}: the name holds a native or bound function, which has no digest`,
     );
   }
-  if ('then' in fn) {
-    // `fromReference` settles its promise with the function: a `then` on it would be called.
+  // `fromReference` settles its promise with the function: a `then` on it would be called.
+  const hazard = thenHazard(fn);
+  if (hazard === 'then') {
     throw new ReferenceIdentityError(
       `Refused ${where}: the function found has a \`then\`, which settling a promise with it would call`,
     );
   }
-  checkIdentity(fn, reference, moduleUrl, target, where);
+  if (hazard === 'proxy') {
+    throw new ReferenceIdentityError(
+      `Refused ${where}: the function found has a Proxy in its prototype chain, whose traps settling a promise with it would run`,
+    );
+  }
+  checkIdentity(fn, namespace, reference, moduleUrl, target, where);
   if (policy.verifyIntegrity) {
     const actual = digestOf(fn);
+    if (actual === undefined) {
+      throw new ReferenceIdentityError(
+        `Refused ${where}: the function found wraps a Proxy, whose traps are never run, so its digest cannot be computed`,
+      );
+    }
     if (actual !== reference.digest) {
       throw new IntegrityError(
         `Refused ${where}: the implementation differs from the one referenced (digest ${actual} instead of ${reference.digest}); pass \`verifyIntegrity: false\` to run it anyway`,
@@ -224,25 +236,28 @@ async function resolve(
 }
 
 /**
- * The function's own identity must agree with the name it was found under: its recorded
- * qualname (or, when none is recorded, its `name` as the last segment) and its recorded module.
+ * The reference must name the function by its one path: its recorded qualname (or its name)
+ * when that leads to it, else the first path the search of the exports finds, as
+ * `toReference` names it; any other path holding it is an alias. Its recorded module, if any,
+ * must be the module imported.
  */
 function checkIdentity(
   fn: Function,
+  namespace: object,
   reference: FunctionReference,
   moduleUrl: string,
   target: ModuleTarget,
   where: string,
 ): void {
   const qualname = ownData(fn, QUALNAME_KEY);
-  const lastSegment = reference.qualname.slice(reference.qualname.lastIndexOf('.') + 1);
-  if (
-    typeof qualname === 'string' ? qualname !== reference.qualname : ownName(fn) !== lastSegment
-  ) {
-    const own = typeof qualname === 'string' ? qualname : ownName(fn) || '<anonymous>';
-    throw new ReferenceIdentityError(
-      `Refused ${where}: the function found is \`${own}\`, not \`${reference.qualname}\` (an alias or a rebinding)`,
-    );
+  const own = typeof qualname === 'string' ? qualname : ownName(fn);
+  if (own !== reference.qualname) {
+    const found = findExport(fn, namespace, own);
+    if (found?.segments.join('.') !== reference.qualname) {
+      throw new ReferenceIdentityError(
+        `Refused ${where}: the function found is \`${own || '<anonymous>'}\`, not \`${reference.qualname}\` (an alias or a rebinding)`,
+      );
+    }
   }
   const module = ownData(fn, MODULE_KEY);
   if (

@@ -48,6 +48,43 @@ function connect(): Session {
 
 /** The definition site of `fn`, or `undefined` when V8 reports none (native, bound). */
 export function locate(fn: Function): FunctionLocation | undefined {
+  return inspect(fn, (internal) => {
+    const location = internal.find((p) => p.name === '[[FunctionLocation]]')?.value?.value as
+      | { scriptId: string; lineNumber: number; columnNumber: number }
+      | undefined;
+    return location === undefined ? undefined : { ...location, url: scriptUrl(location.scriptId) };
+  });
+}
+
+/**
+ * The functions whose scopes `fn` closes over, outermost first, as V8's `[[Scopes]]` names
+ * them (`Closure (naive)`): `''` for an anonymous one. V8 keeps a function's scope only when
+ * an inner function captures one of its variables, so an enclosing function whose variables
+ * nothing captures is not listed; a decorator's wrapper always captures the function it wraps.
+ */
+export function closureNames(fn: Function): string[] {
+  return inspect(fn, (internal) => {
+    const objectId = internal.find((p) => p.name === '[[Scopes]]')?.value?.objectId;
+    if (objectId === undefined) return [];
+    const { result = [] } = post<{
+      result?: { name: string; value?: { description?: string } }[];
+    }>('Runtime.getProperties', { objectId, ownProperties: true });
+    const names: string[] = [];
+    for (const scope of result) {
+      const match = /^Closure(?: \((.*)\))?$/.exec(scope.value?.description ?? '');
+      if (/^\d+$/.test(scope.name) && match !== null) names.unshift(match[1] ?? '');
+    }
+    return names;
+  });
+}
+
+interface InternalProperty {
+  readonly name: string;
+  readonly value?: { readonly value?: unknown; readonly objectId?: string };
+}
+
+/** Runs `read` on `fn`'s internal properties, releasing every remote object afterwards. */
+function inspect<T>(fn: Function, read: (internal: readonly InternalProperty[]) => T): T {
   const handle = globalThis as { [HANDLE]?: Function };
   handle[HANDLE] = fn;
   let objectId: string | undefined;
@@ -62,13 +99,11 @@ export function locate(fn: Function): FunctionLocation | undefined {
     delete handle[HANDLE];
   }
   try {
-    const { internalProperties = [] } = post<{
-      internalProperties?: { name: string; value?: { value?: unknown } }[];
-    }>('Runtime.getProperties', { objectId, ownProperties: true });
-    const location = internalProperties.find((p) => p.name === '[[FunctionLocation]]')?.value
-      ?.value as { scriptId: string; lineNumber: number; columnNumber: number } | undefined;
-    if (location === undefined) return undefined;
-    return { ...location, url: scriptUrl(location.scriptId) };
+    const { internalProperties = [] } = post<{ internalProperties?: InternalProperty[] }>(
+      'Runtime.getProperties',
+      { objectId, ownProperties: true },
+    );
+    return read(internalProperties);
   } finally {
     post('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP });
   }

@@ -30,7 +30,12 @@ export function classifyModuleId(id: string, policy: Policy, where: string): Mod
     const segments = id.slice(2).split('/');
     if (!segments.every((segment) => PATH_SEGMENT.test(segment))) {
       throw new ReferencePolicyError(
-        `Refused ${where}: a module path may hold only plain segments (no \`..\`, \`.\`, empty segments, \`%\`, \`?\`, \`#\`, \`:\` or \`\\\`)`,
+        `Refused ${where}: a module path may hold only plain segments of ASCII letters, digits and \`_@+~.-\` (no spaces, \`..\`, \`.\`, empty segments, \`%\`, \`?\`, \`#\`, \`:\` or \`\\\`)`,
+      );
+    }
+    if (segments.includes('node_modules')) {
+      throw new ReferencePolicyError(
+        `Refused ${where}: a module path under the root may not pass through \`node_modules\` (packages are reachable only by a name listed in \`options.packages\`); list the package and reference it by its specifier`,
       );
     }
     checkExtension(id, where);
@@ -50,6 +55,11 @@ export function classifyModuleId(id: string, policy: Policy, where: string): Mod
       `Refused ${where}: the package \`${name}\` is not listed in \`options.packages\``,
     );
   }
+  if (subpath.includes('node_modules')) {
+    throw new ReferencePolicyError(
+      `Refused ${where}: a package specifier may not reach into \`node_modules\` (a package nested in \`${name}\` is not \`${name}\`); list the nested package by its own name`,
+    );
+  }
   return { kind: 'package', name, specifier: id };
 }
 
@@ -67,15 +77,15 @@ function checkExtension(file: string, where: string): void {
  * `file:` URL.
  */
 export function locateModule(target: ModuleTarget, policy: Policy, where: string): string {
-  const { sep } = path();
   if (target.kind === 'file') {
-    const real = realFile(`${policy.root}${sep}${target.relative.split('/').join(sep)}`, where);
-    if (!real.startsWith(`${policy.root}${sep}`)) {
+    const real = realFile(path().join(policy.root, ...target.relative.split('/')), where);
+    if (!isWithin(real, policy.root)) {
       throw new ReferencePolicyError(
-        `Refused ${where}: the module resolves to a file outside the root \`${policy.root}\` (a symlink)`,
+        `Refused ${where}: the module resolves to a file outside the root \`${policy.root}\` (a symlink); set \`options.root\` to a directory that holds the file itself`,
       );
     }
     checkExtension(real, where);
+    checkNotInternal(real, where);
     return url().pathToFileURL(real).href;
   }
   let resolved: string;
@@ -98,7 +108,61 @@ export function locateModule(target: ModuleTarget, policy: Policy, where: string
   }
   const real = realFile(url().fileURLToPath(resolved), where);
   checkExtension(real, where);
+  const owner = owningPackage(real)?.name;
+  if (owner !== target.name) {
+    throw new ReferencePolicyError(
+      `Refused ${where}: the specifier resolves to a file of ${owner === undefined ? 'no package' : `the package \`${owner}\``}, not of the listed \`${target.name}\`; list that package in \`options.packages\` by its own name`,
+    );
+  }
+  checkNotInternal(real, where);
   return url().pathToFileURL(real).href;
+}
+
+/** Whether `file` (a real path) lies inside the directory `directory` (a real path). */
+function isWithin(file: string, directory: string): boolean {
+  const { sep } = path();
+  // The file system root already ends with the separator: `/` holds every absolute path.
+  return file.startsWith(directory.endsWith(sep) ? directory : `${directory}${sep}`);
+}
+
+/**
+ * selfsame's own modules, other than its public entry points, are never resolved: they hold
+ * loaders and helpers (an `import()` of any URL among them) that must not be reachable by name.
+ */
+function checkNotInternal(real: string, where: string): void {
+  const own = ownLayout();
+  if (!own.folders.some((folder) => isWithin(real, folder)) || own.entries.includes(real)) return;
+  throw new ReferencePolicyError(
+    `Refused ${where}: the module is one of selfsame's own internal modules; only its public entry points (\`selfsame\`, \`selfsame/pool\`) may be referenced`,
+  );
+}
+
+/** The real paths of selfsame's source and build folders, and of its public entry files. */
+interface OwnLayout {
+  readonly folders: readonly string[];
+  readonly entries: readonly string[];
+}
+
+let layout: OwnLayout | undefined;
+
+function ownLayout(): OwnLayout {
+  if (layout === undefined) {
+    // This file is `src/reference/module-id.ts` or `dist/reference/module-id.js`.
+    const real = (relative: string) => {
+      const file = url().fileURLToPath(new URL(relative, import.meta.url));
+      try {
+        return fs().realpathSync.native(file);
+      } catch {
+        // Not built (tests run from source): the path itself, which no real file can equal.
+        return file;
+      }
+    };
+    layout = {
+      folders: [real('../../src'), real('../../dist')],
+      entries: [real('../../dist/index.js'), real('../../dist/pool/index.js')],
+    };
+  }
+  return layout;
 }
 
 function realFile(file: string, where: string): string {
@@ -141,13 +205,13 @@ export function moduleIdsOf(moduleUrl: string, policy: Policy): string[] {
     realModuleFiles.set(moduleUrl, file);
   }
   const { sep } = path();
-  if (file.startsWith(`${policy.root}${sep}`)) {
-    return [
-      `./${file
-        .slice(policy.root.length + 1)
-        .split(sep)
-        .join('/')}`,
-    ];
+  if (isWithin(file, policy.root)) {
+    const relative = file
+      .slice(policy.root.endsWith(sep) ? policy.root.length : policy.root.length + 1)
+      .split(sep);
+    // A file of an installed package is named by its package, never by a path into
+    // `node_modules`, which `fromReference` refuses.
+    if (!relative.includes('node_modules')) return [`./${relative.join('/')}`];
   }
   const owner = owningPackage(file);
   if (owner === undefined || !policy.packages.includes(owner.name)) return [];

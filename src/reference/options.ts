@@ -11,6 +11,11 @@ export interface ReferenceOptions {
   /**
    * The directory every module must live in, after symlinks are resolved; module ids are
    * `./`-relative POSIX paths from it. A path or a `file:` URL. Default: `process.cwd()`.
+   *
+   * Every module file under the root is trusted to be imported, with two exceptions refused
+   * before any import: a path through a `node_modules` folder (an installed package is reachable
+   * only by a name listed in `packages`), and selfsame's own modules other than its public
+   * entry points. Give a root that holds only modules safe to import.
    */
   readonly root?: string | URL | undefined;
   /**
@@ -20,7 +25,8 @@ export interface ReferenceOptions {
   readonly packages?: readonly string[] | undefined;
   /**
    * The HMAC-SHA256 key: `toReference` signs with it, and `fromReference` then requires a
-   * signature and verifies it before importing anything.
+   * signature and verifies it before importing anything. A byte key is taken by value: its
+   * bytes are copied into the policy, and a key changed in place is the new key at the next call.
    */
   readonly key?: string | Uint8Array | undefined;
   /**
@@ -35,7 +41,10 @@ export interface Policy {
   /** The root's real path, without a trailing separator. */
   readonly root: string;
   readonly packages: readonly string[];
+  /** The key as given, or a copy of its bytes taken when the policy was made. */
   readonly key: string | Uint8Array | undefined;
+  /** The key's value as text (`s:` and the string, or `b:` and the hex bytes), for caches. */
+  readonly keyId: string | undefined;
   readonly verifyIntegrity: boolean;
   /** Identifies root and packages together, for caches keyed by policy. */
   readonly id: string;
@@ -53,6 +62,7 @@ const realRoots = new Map<string, string>();
 interface Memo {
   readonly root: unknown;
   readonly packages: unknown;
+  /** The key object given; a byte key is also compared by content, which may change in place. */
   readonly key: unknown;
   readonly verifyIntegrity: unknown;
   readonly policy: Policy;
@@ -81,6 +91,7 @@ export function toPolicy(options: ReferenceOptions | undefined): Policy {
     memo !== undefined &&
     memo.root === options.root &&
     memo.key === options.key &&
+    sameKeyBytes(memo.policy.key, options.key) &&
     memo.verifyIntegrity === options.verifyIntegrity &&
     memo.packages === options.packages &&
     samePackages(memo.policy.packages, options.packages)
@@ -112,6 +123,14 @@ export function toPolicy(options: ReferenceOptions | undefined): Policy {
   return policy;
 }
 
+/** Whether a byte key still holds the bytes copied into the policy (strings cannot change). */
+function sameKeyBytes(copied: string | Uint8Array | undefined, given: unknown): boolean {
+  if (!(given instanceof Uint8Array) || !(copied instanceof Uint8Array)) return true;
+  return (
+    copied.byteLength === given.byteLength && copied.every((byte, index) => given[index] === byte)
+  );
+}
+
 function samePackages(checked: readonly string[], given: readonly string[] | undefined): boolean {
   if (given === undefined) return checked.length === 0;
   const list = given;
@@ -126,14 +145,22 @@ function buildPolicy(
 ): Policy {
   const real = realRoot(root);
   const id = `${real}\0${packages.join('\0')}`;
+  // Bytes are copied: a key changed in place later must not change, or keep, this policy's key.
+  const ownKey = key instanceof Uint8Array ? new Uint8Array(key) : key;
   return {
     root: real,
     packages,
-    key,
+    key: ownKey,
+    keyId: keyIdOf(ownKey),
     verifyIntegrity,
     id,
     resolutionId: `${id}\0${verifyIntegrity}`,
   };
+}
+
+function keyIdOf(key: string | Uint8Array | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  return typeof key === 'string' ? `s:${key}` : `b:${Buffer.from(key).toString('hex')}`;
 }
 
 function rootPath(root: unknown): string {

@@ -2,7 +2,7 @@
  * `toReference`: names a function by module and qualname, after proving that the name leads
  * back to the very same function, as pickle does before it promises anything.
  */
-import { NotReferenceableError } from '../errors.js';
+import { NotReferenceableError, ReferencePolicyError, ReferenceResolveError } from '../errors.js';
 import type { AnyFunction } from '../identity.js';
 import { isModuleEvaluating } from '../internal/call-site.js';
 import { checkFunction } from '../internal/check.js';
@@ -11,19 +11,31 @@ import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
 import { ownData } from '../internal/own-data.js';
 import { walkableProblem } from '../qualname.js';
 import { digestOf, isNative, wrappedChain } from './digest.js';
-import { enclosingExport } from './enclosing-export.js';
+import { localQualname } from './enclosing-export.js';
+import { type Found, type FoundBy, findExport } from './find-export.js';
 import { type FunctionReference, label, makeReference } from './format.js';
 import { hasLoaded, type Loaded, loadNamespace } from './load-module.js';
-import { locate } from './locate.js';
+import { closureNames, locate } from './locate.js';
 import { classifyModuleId, locateModule, moduleIdsOf } from './module-id.js';
+import { util } from './node.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
 import { sign } from './signature.js';
-import { DENIED_SEGMENTS, type WalkResult, walk } from './walk.js';
+import { DENIED_SEGMENTS, thenHazard, type WalkResult, walk } from './walk.js';
 
-/** A proven reference, unsigned, and the policy it was proven under. */
+/**
+ * A proven reference, unsigned, the policy it was proven under, and the path that proved it:
+ * walked again at every call, as pickle checks identity at every dump. Beside it the last signed
+ * copy, with the id of the key's value it was signed under (`Policy.keyId`: the policy copies a
+ * byte key, so a key changed in place has a new id).
+ */
 interface Proof {
   readonly policyId: string;
   readonly reference: FunctionReference;
+  readonly namespace: object;
+  readonly segments: readonly string[];
+  /** Whether the qualname led to the function, or the search of the exports found it. */
+  readonly by: FoundBy;
+  signed?: { readonly keyId: string; readonly reference: FunctionReference };
 }
 
 const proofs = new WeakMap<Function, Proof>();
@@ -69,22 +81,53 @@ export async function toReference(
   checkFunction(fn, 'fn');
   const policy = toPolicy(options);
   let proof = proofs.get(fn);
-  if (proof === undefined || proof.policyId !== policy.id) {
-    proof = { policyId: policy.id, reference: await prove(fn, policy) };
+  if (proof === undefined || proof.policyId !== policy.id || !stillHolds(proof, fn)) {
+    // A name rebound since the proof is proven afresh, which names the rebinding when the
+    // function is no longer found.
+    proofs.delete(fn);
+    proof = { policyId: policy.id, ...(await prove(fn, policy)) };
     proofs.set(fn, proof);
   }
-  const { reference } = proof;
-  return policy.key === undefined
-    ? reference
-    : makeReference(
+  const { key, keyId } = policy;
+  if (key === undefined || keyId === undefined) return proof.reference;
+  // An HMAC costs about 30 times a cached call: it is computed again only when the key's value
+  // differs from the one it was made with, so that a key changed in place (or another key of the
+  // same bytes) is never served a stale signature.
+  if (proof.signed === undefined || proof.signed.keyId !== keyId) {
+    const { reference } = proof;
+    proof.signed = {
+      keyId,
+      reference: makeReference(
         reference.module,
         reference.qualname,
         reference.digest,
-        sign(reference, policy.key),
-      );
+        sign(reference, key),
+      ),
+    };
+  }
+  return proof.signed.reference;
 }
 
-async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
+/**
+ * How the qualname of `fn`'s last proof was found: `'qualname'` when its recorded qualname (or
+ * its name) led to it, `'search'` when the exports were searched for the very object.
+ */
+export function foundBy(fn: Function): FoundBy | undefined {
+  return proofs.get(fn)?.by;
+}
+
+/** Whether the proof's path still leads to `fn`: the namespace is loaded, so a few reads. */
+function stillHolds(proof: Proof, fn: Function): boolean {
+  const again = walk(proof.namespace, proof.segments);
+  return again.ok && again.value === fn;
+}
+
+async function prove(fn: Function, policy: Policy): Promise<Omit<Proof, 'policyId'>> {
+  if (util().types.isProxy(fn)) {
+    throw new NotReferenceableError(
+      "Can't serialize a Proxy: its traps are never run; reference the function it stands for",
+    );
+  }
   const name = ownName(fn);
   if (name.startsWith('bound ') && isNative(fn)) {
     throw new NotReferenceableError(
@@ -98,9 +141,15 @@ async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
   }
   const recordedQualname = ownData(fn, QUALNAME_KEY);
   const qualname = typeof recordedQualname === 'string' ? recordedQualname : name;
-  if ('then' in fn) {
+  const hazard = thenHazard(fn);
+  if (hazard === 'then') {
     throw new NotReferenceableError(
       `Can't serialize ${qualname || 'an anonymous function'}: it has a \`then\`, which \`fromReference\` settling its promise with it would call`,
+    );
+  }
+  if (hazard === 'proxy') {
+    throw new NotReferenceableError(
+      `Can't serialize ${qualname || 'an anonymous function'}: it has a Proxy in its prototype chain, whose traps \`fromReference\` settling its promise with it would run`,
     );
   }
   if (qualname === '') {
@@ -113,7 +162,13 @@ async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
   }
 
   // The chain's innermost function is the one whose identity a wrapper made by `wraps` carries.
-  const innermost = wrappedChain(fn).at(-1) as Function;
+  const chain = wrappedChain(fn);
+  if (chain.proxy) {
+    throw new NotReferenceableError(
+      `Can't serialize ${qualname}: it wraps a Proxy, whose traps are never run, so its digest cannot be computed; wrap the function itself`,
+    );
+  }
+  const innermost = chain.links.at(-1) as Function;
   const recordedModule = ownData(fn, MODULE_KEY);
   const moduleUrl =
     typeof recordedModule === 'string' ? recordedModule : definedIn(innermost, qualname);
@@ -138,70 +193,88 @@ async function prove(fn: Function, policy: Policy): Promise<FunctionReference> {
   // imported here before has finished evaluating, and its proofs skip reading the stack.
   const evaluating =
     hasLoaded(moduleUrl) || !isModuleEvaluating(moduleUrl, toReference) ? undefined : moduleUrl;
+  const subject: Subject = {
+    fn,
+    qualname,
+    local: typeof recordedModule === 'string' ? undefined : innermost,
+  };
   let attempt: Attempt | undefined;
   for (const id of ids) {
-    attempt = await attemptModule(
-      fn,
-      id,
-      qualname,
-      typeof recordedQualname === 'string',
-      policy,
-      evaluating,
-    );
-    if (attempt.step.ok && attempt.step.value === fn) break;
+    attempt = await attemptModule(subject, id, policy, evaluating);
+    if (attempt.found !== undefined) break;
   }
-  const { id, namespace, segments, step } = attempt as Attempt;
-  if (!step.ok) {
-    const method = instanceMethodOwner(fn, namespace, segments);
+  const { id, namespace, found, step } = attempt as Attempt;
+  if (found === undefined) {
+    const method = instanceMethodOwner(fn, namespace, qualname.split('.'));
     if (method !== undefined) {
       throw new NotReferenceableError(
         `Can't serialize ${qualname}: it's an instance method of ${method}; reference a static method or an exported function that takes the instance's data`,
       );
     }
-    const local =
-      typeof recordedModule === 'string' ? undefined : enclosingExport(innermost, namespace);
-    if (local !== undefined) {
-      throw new NotReferenceableError(
-        `Can't serialize local object '${local}.<locals>.${qualname}'`,
-      );
+    if (attempt?.local !== undefined) {
+      throw new NotReferenceableError(`Can't serialize local object '${attempt.local}'`);
     }
     throw new NotReferenceableError(
-      `Can't serialize ${qualname}: it's not found as ${id}.${qualname}`,
+      step.ok
+        ? `Can't serialize ${qualname}: it's not the same object as ${id}.${qualname}`
+        : `Can't serialize ${qualname}: it's not found as ${id}.${qualname}`,
     );
   }
-  if (step.value !== fn) {
-    throw new NotReferenceableError(
-      `Can't serialize ${qualname}: it's not the same object as ${id}.${qualname}`,
-    );
-  }
-  return makeReference(id, segments.join('.'), digestOf(fn), undefined);
+  const { segments } = found;
+  // The chain was checked above to hold no Proxy, so the digest exists.
+  return {
+    reference: makeReference(id, segments.join('.'), digestOf(fn) as string, undefined),
+    namespace,
+    segments,
+    by: found.by,
+  };
 }
 
-/** One module id tried: its namespace, and where the walk of the qualname led. */
+/** The function a proof is about, as each module id is tried. */
+interface Subject {
+  readonly fn: Function;
+  /** Its recorded qualname, or its name. */
+  readonly qualname: string;
+  /**
+   * The function whose definition site says whether `fn` is a local object (the innermost of
+   * its wrapped chain), or `undefined` when a recorded module is trusted instead.
+   */
+  readonly local: Function | undefined;
+}
+
+/** One module id tried: its namespace, where the qualname led, and where `fn` was found. */
 interface Attempt {
   readonly id: string;
   readonly namespace: object;
-  readonly segments: readonly string[];
+  /** The walk of the qualname itself. */
   readonly step: WalkResult;
+  readonly found: Found | undefined;
+  /** The local object's pickle-style qualname, when `fn` is not found and is one. */
+  readonly local?: string | undefined;
 }
 
 /**
  * Takes the very path `fromReference` takes (the module id through policy, the import, the
- * walk), and, when nothing recorded the qualname, looks for `name` one level down as well: a
- * static method of an exported class.
+ * walk). When the qualname does not lead to the function, a local object is named as such
+ * (pickle's rule: it was defined inside a function, so no export can be its home); anything
+ * else is looked for by the object itself, through the exports and their static members.
  */
 async function attemptModule(
-  fn: Function,
+  subject: Subject,
   id: string,
-  qualname: string,
-  recorded: boolean,
   policy: Policy,
   evaluating: string | undefined,
 ): Promise<Attempt> {
+  const { fn, qualname } = subject;
   const where = label(id, qualname);
+  let moduleUrl: string;
+  try {
+    moduleUrl = locateModule(classifyModuleId(id, policy, where), policy, where);
+  } catch (error) {
+    throw refusedModule(qualname, id, where, error);
+  }
   let loaded: Loaded | undefined;
   try {
-    const moduleUrl = locateModule(classifyModuleId(id, policy, where), policy, where);
     const loading = loadNamespace(moduleUrl, where);
     loaded =
       moduleUrl === evaluating ? await settledWithin(loading, EVALUATING_GRACE_MS) : await loading;
@@ -216,20 +289,60 @@ async function attemptModule(
     );
   }
   const { namespace } = loaded;
-  const segments = qualname.split('.');
-  const step = walk(namespace, segments);
-  if (!step.ok && !recorded) {
-    const owner = staticMethodOwner(fn, namespace, qualname);
-    if (owner !== undefined) {
-      return {
-        id,
-        namespace,
-        segments: [owner, qualname],
-        step: walk(namespace, [owner, qualname]),
-      };
-    }
+  const step = walk(namespace, qualname.split('.'));
+  if (step.ok && step.value === fn) {
+    return { id, namespace, step, found: { segments: qualname.split('.'), by: 'qualname' } };
   }
-  return { id, namespace, segments, step };
+  if (instanceMethodOwner(fn, namespace, qualname.split('.')) !== undefined) {
+    return { id, namespace, step, found: undefined };
+  }
+  // As pickle: a name that holds another object is a rebinding, whatever `fn` was defined in.
+  const definedIn = step.ok ? undefined : subject.local;
+  const name = qualname.slice(qualname.lastIndexOf('.') + 1);
+  // V8's closures first: a function that closes over another's variables is surely a local.
+  const closures = definedIn === undefined ? [] : closureNames(definedIn);
+  if (closures.length > 0) {
+    const local = localQualname(definedIn as Function, name, namespace, closures);
+    return { id, namespace, step, found: undefined, local };
+  }
+  const found = findExport(fn, namespace, qualname);
+  // Else the source text, once no export holds it: a static method lies inside its class's text.
+  const local =
+    found !== undefined || definedIn === undefined
+      ? undefined
+      : localQualname(definedIn, name, namespace, []);
+  return { id, namespace, step, found, local };
+}
+
+/**
+ * Why the module id of a function is refused, said as a serialization failure: the policy's
+ * rule and the way out. Nothing was imported.
+ */
+function refusedModule(
+  qualname: string,
+  id: string,
+  where: string,
+  error: unknown,
+): NotReferenceableError {
+  if (!(error instanceof ReferencePolicyError || error instanceof ReferenceResolveError)) {
+    return new NotReferenceableError(`Can't serialize ${qualname}: locating ${id} failed`, {
+      cause: error,
+    });
+  }
+  const prefix =
+    error instanceof ReferencePolicyError ? `Refused ${where}: ` : `Cannot resolve ${where}: `;
+  const rule = error.message.startsWith(prefix)
+    ? error.message.slice(prefix.length)
+    : error.message;
+  const wayOut = /\.[cm]?ts$/.test(id)
+    ? '; the module is TypeScript, which a worker thread or another process cannot import without a loader: compile it and run the JavaScript'
+    : error instanceof ReferencePolicyError && rule.startsWith('a module path may hold only')
+      ? '; rename the file or its folders under the root'
+      : '';
+  return new NotReferenceableError(
+    `Can't serialize ${qualname}: its module id \`${id}\` is refused: ${rule}${wayOut}`,
+    { cause: error },
+  );
 }
 
 /**
@@ -274,15 +387,6 @@ function definedIn(fn: Function, qualname: string): string {
     );
   }
   return location.url;
-}
-
-/** The export that holds `fn` as its own data property `name` (a static method), if any. */
-function staticMethodOwner(fn: Function, namespace: object, name: string): string | undefined {
-  if (name.includes('.')) return undefined;
-  return Object.keys(namespace).find((owner) => {
-    const found = walk(namespace, [owner, name]);
-    return found.ok && found.value === fn;
-  });
 }
 
 /** `Class` when `fn` is found on an exported class's prototype under the qualname's last name. */

@@ -76,3 +76,18 @@ function fail(
   const at = segments.slice(0, index + 1).join('.');
   return cause === undefined ? { ok: false, reason, at } : { ok: false, reason, at, cause };
 }
+
+/**
+ * What would make settling a promise with `fn` run code: a `then` anywhere on its prototype
+ * chain (the promise machinery would call it), or a Proxy on that chain, whose traps even an
+ * `in` check would run. Each object is checked for being a Proxy before anything is read.
+ */
+export function thenHazard(fn: Function): 'then' | 'proxy' | undefined {
+  const { isProxy } = util().types;
+  for (let current: object | null = fn; current !== null; ) {
+    if (isProxy(current)) return 'proxy';
+    if (Object.getOwnPropertyDescriptor(current, 'then') !== undefined) return 'then';
+    current = Object.getPrototypeOf(current) as object | null;
+  }
+  return undefined;
+}

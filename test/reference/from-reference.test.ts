@@ -125,6 +125,29 @@ describe('fromReference', () => {
     ).toBe(add);
   });
 
+  it('takes a byte key by value: changed in place, it no longer accepts the old signatures', async () => {
+    const { add } = await fixture('tasks.js');
+    for (const key of [
+      Buffer.from('the first key, 32 bytes long....'),
+      new Uint8Array(32).fill(1),
+    ]) {
+      const same = { ...options, key };
+      const signedBefore = await toReference(add, same);
+      expect(await fromReference(signedBefore, same)).toBe(add);
+      key.fill(9);
+      for (const opts of [same, { ...options, key }]) {
+        const error = await failure(signedBefore, opts);
+        expect(error).toBeInstanceOf(SignatureError);
+        expect(error.message).toBe(
+          'Refused the reference to `add` in `./tasks.js`: the signature does not verify with the given key',
+        );
+      }
+      const signedAfter = await toReference(add, same);
+      expect(signedAfter.signature).not.toBe(signedBefore.signature);
+      expect(await fromReference(signedAfter, same)).toBe(add);
+    }
+  });
+
   it('resolves a function of a listed package by its specifier', async () => {
     const { namespace: dist } = await loadNamespace(
       new URL('../../dist/index.js', import.meta.url).href,

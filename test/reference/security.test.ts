@@ -74,7 +74,7 @@ const where = (module: string, qualname = 'add') =>
 const NOT_A_PATH_OR_PACKAGE =
   'a module id must be a `./`-relative path under the root or a package specifier (no absolute paths, URLs, `data:`, `node:`, `..`, queries or fragments)';
 const PLAIN_SEGMENTS =
-  'a module path may hold only plain segments (no `..`, `.`, empty segments, `%`, `?`, `#`, `:` or `\\`)';
+  'a module path may hold only plain segments of ASCII letters, digits and `_@+~.-` (no spaces, `..`, `.`, empty segments, `%`, `?`, `#`, `:` or `\\`)';
 
 describe('fromReference refuses forbidden and inherited segments', () => {
   for (const segment of ['__proto__', 'prototype', 'constructor', 'caller', 'arguments', 'then']) {
@@ -181,6 +181,79 @@ describe('fromReference runs no getter and no Proxy trap', () => {
   });
 });
 
+describe('Proxies where the guards look run no trap', () => {
+  const FAKE = `sha256:${'0'.repeat(64)}`;
+
+  it('refuses any Proxy as the reference object: plain, array, function, revoked', async () => {
+    const revocable = Proxy.revocable(ref(), {});
+    revocable.revoke();
+    const counting: ProxyHandler<object> = {
+      get: () => (wires.traps += 1),
+      ownKeys: () => {
+        wires.traps += 1;
+        return [];
+      },
+    };
+    for (const value of [
+      new Proxy([], counting),
+      new Proxy(() => 1, counting),
+      new Proxy(ref(), counting),
+      revocable.proxy,
+    ]) {
+      await expectRefusal(
+        value,
+        ReferenceFormatError,
+        'Refused a function reference that is a Proxy',
+      );
+    }
+  });
+
+  const hidden: [string, string, string, string][] = [
+    [
+      'a function whose prototype chain holds a Proxy (the `then` guard)',
+      'protoProxied',
+      "Can't serialize protoProxied: it has a Proxy in its prototype chain, whose traps `fromReference` settling its promise with it would run",
+      'the function found has a Proxy in its prototype chain, whose traps settling a promise with it would run',
+    ],
+    [
+      'a function that wraps a Proxy, without reading the Proxy for the digest',
+      'wrapsProxy',
+      "Can't serialize wrapsProxy: it wraps a Proxy, whose traps are never run, so its digest cannot be computed; wrap the function itself",
+      'the function found wraps a Proxy, whose traps are never run, so its digest cannot be computed',
+    ],
+  ];
+  for (const [title, qualname, toMessage, fromMessage] of hidden) {
+    it(`refuses ${title}, in both directions`, async () => {
+      const fn = (await fixture('proxies.js'))[qualname];
+      await expect(toReference(fn, options)).rejects.toMatchObject({
+        code: 'ERR_SELFSAME_NOT_REFERENCEABLE',
+        message: toMessage,
+      });
+      await expectRefusal(
+        ref({ module: './proxies.js', qualname, digest: FAKE }),
+        ReferenceIdentityError,
+        `Refused ${where('./proxies.js', qualname)}: ${fromMessage}`,
+      );
+    });
+  }
+
+  it('refuses a Proxy given to toReference', async () => {
+    const { add } = await fixture('tasks.js');
+    const counting: ProxyHandler<Function> = {
+      getOwnPropertyDescriptor: () => {
+        wires.traps += 1;
+        return undefined;
+      },
+      get: () => (wires.traps += 1),
+    };
+    await expect(toReference(new Proxy(add, counting), options)).rejects.toMatchObject({
+      code: 'ERR_SELFSAME_NOT_REFERENCEABLE',
+      message:
+        "Can't serialize a Proxy: its traps are never run; reference the function it stands for",
+    });
+  });
+});
+
 describe('fromReference imports only allowlisted modules', () => {
   const cases: [string, string, string][] = [
     ['a data: URL', 'data:text/javascript,globalThis.__selfsamePwned=1', NOT_A_PATH_OR_PACKAGE],
@@ -259,7 +332,7 @@ describe('fromReference imports only allowlisted modules', () => {
     await expectRefusal(
       ref({ module: './link.js', qualname: 'pwn' }),
       ReferencePolicyError,
-      `Refused ${where('./link.js', 'pwn')}: the module resolves to a file outside the root \`${base}/root\` (a symlink)`,
+      `Refused ${where('./link.js', 'pwn')}: the module resolves to a file outside the root \`${base}/root\` (a symlink); set \`options.root\` to a directory that holds the file itself`,
       { root: join(base, 'root') },
     );
   });

@@ -54,6 +54,23 @@ describe('toReference', () => {
     expect(await toReference(multiply, options)).toBe(await toReference(multiply, options));
   });
 
+  it('re-proves identity at every call: a rebinding since the last proof is refused, as pickle does', async () => {
+    const module = await fixture('rebinding.js');
+    module.restore();
+    const before = module.add;
+    const proven = await toReference(before, options);
+    expect(proven).toMatchObject({ qualname: 'add' });
+    module.rebind();
+    expect((await refusal(before)).message).toBe(
+      "Can't serialize add: it's not the same object as ./rebinding.js.add",
+    );
+    // The function bound now is referenced, with the digest of its own implementation.
+    const after = await toReference(module.add, options);
+    expect(after).toMatchObject({ module: './rebinding.js', qualname: 'add' });
+    expect(after.digest).not.toBe(proven.digest);
+    module.restore();
+  });
+
   it("refuses a hand-written decorator's wrapper as a local object, as pickle does", async () => {
     const { slowAdd } = await fixture('hand-written.js');
     expect((await refusal(slowAdd)).message).toBe(
@@ -138,10 +155,23 @@ describe('toReference', () => {
     );
   });
 
-  it('refuses a function exported under another name', async () => {
+  it('names a function exported only under another name by the export that holds it', async () => {
     const { hiddenFunction } = await fixture('tasks.js');
-    expect((await refusal(hiddenFunction)).message).toBe(
-      "Can't serialize hidden: it's not found as ./tasks.js.hidden",
+    expect(await toReference(hiddenFunction, options)).toMatchObject({
+      qualname: 'hiddenFunction',
+    });
+  });
+
+  it('refuses a function that is not exported at all', async () => {
+    const { callHidden } = await fixture('tasks.js');
+    const { namespace } = await loadNamespace(new URL('tasks.js', root).href, 'tasks.js');
+    expect(callHidden()).toBe('hidden');
+    const notExported = defineIdentity(function notExported() {}, {
+      module: new URL('tasks.js', root).href,
+    });
+    expect(namespace.notExported).toBeUndefined();
+    expect((await refusal(notExported)).message).toBe(
+      "Can't serialize notExported: it's not found as ./tasks.js.notExported",
     );
   });
 

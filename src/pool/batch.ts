@@ -1,0 +1,50 @@
+/**
+ * Large batches of plain values travel as bytes serialized ahead of time, on both sides of a
+ * task. A worker would otherwise wait, after each answer, while the main thread decoded that
+ * answer and cloned the next batch: with the next batch already serialized while the workers
+ * run, and an answer decoded only after its worker has its next task, those waits shrink to a
+ * message's latency. Structured clone and `v8.serialize` are the same V8 serializer; they differ
+ * only for host objects (a `Buffer` comes back a `Buffer` from one, a `Uint8Array` from the
+ * other), so only primitives travel this way, and everything else as before.
+ *
+ * @internal
+ * @packageDocumentation
+ */
+import { deserialize, serialize } from 'node:v8';
+
+/**
+ * A batch is serialized ahead when it has at least this many values: below it, the fixed cost
+ * of serializing on its own (a few microseconds) outweighs what it saves.
+ */
+export const AHEAD_MIN_ITEMS = 512;
+
+/** Whether every value (or, with `spread`, every argument of every list) is a primitive. */
+export function allPrimitive(values: readonly unknown[], spread: boolean): boolean {
+  // An indexed loop with one `typeof` per value: about 1 ns a value, against 15 for for-of with
+  // three tests, on the main thread's critical path.
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index];
+    if (spread) {
+      if (!allPrimitive(value as readonly unknown[], false)) return false;
+      continue;
+    }
+    const type = typeof value;
+    if (type === 'object' ? value !== null : type === 'function' || type === 'symbol') return false;
+  }
+  return true;
+}
+
+/** The bytes of a batch of primitives. */
+export function encode(values: readonly unknown[]): Uint8Array {
+  return serialize(values);
+}
+
+/** The batch that {@link encode} made these bytes of. */
+export function decode(bytes: Uint8Array): unknown[] {
+  return deserialize(bytes) as unknown[];
+}
+
+/** Whether a message part is an encoded batch rather than the values themselves. */
+export function isEncoded(part: unknown): part is Uint8Array {
+  return ArrayBuffer.isView(part);
+}
