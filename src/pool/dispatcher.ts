@@ -13,7 +13,7 @@
  * @packageDocumentation
  */
 import { AsyncResource, executionAsyncId } from 'node:async_hooks';
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
 import { carry, describeUncloneable } from './envelope.js';
 import { hasUserClass, referenceClasses } from './error-classes.js';
@@ -31,6 +31,7 @@ import {
 import { epochNow } from './records.js';
 import { startRecording } from './records-worker.js';
 import { fromReference, type ReferenceOptions } from './reference.js';
+import { movesWith, transferListOf } from './transfer.js';
 import { endTask, listenForCancels, reportDone, startItem, startTask } from './worker-context.js';
 
 type Callable = (...args: unknown[]) => unknown;
@@ -118,9 +119,10 @@ function finish(
   const response = recorder === undefined ? settled : recorder.attach(task, began, settled);
   completed += 1;
   if (retiring || (setup.maxTasksPerWorker > 0 && completed >= setup.maxTasksPerWorker)) {
+    moving = undefined; // the retiring answer goes out on parentPort, copied
     return retire(task.id, response);
   }
-  return response;
+  return sendMoving(response);
 }
 
 /** The slow path of a task: waits for the initializer and resolves the function first. */
@@ -203,11 +205,36 @@ function complete(values: unknown[]): TaskResponse {
     if (late.length > 0) return { values, late: late.splice(0) };
     return values.length >= AHEAD_MIN_ITEMS ? encode(values) : values;
   }
-  const uncloneable = findUncloneable(values);
+  const moved = transferListOf(values);
+  // A value that moves is checked by the move itself, not copied once more to be checked.
+  const copied = moved.length === 0 ? values : values.map((v) => (movesWith(v, moved) ? 0 : v));
+  const uncloneable = findUncloneable(copied);
   if (uncloneable !== undefined) {
     return { values: values.slice(0, uncloneable.index), failure: uncloneable };
   }
+  if (moved.length > 0) moving = moved;
   return late.length > 0 ? { values, late: late.splice(0) } : values;
+}
+
+/** What the running task's answer moves (values marked with transfer()), until it is sent. */
+let moving: (ArrayBuffer | MessagePort)[] | undefined;
+
+/**
+ * Hands piscina an answer whose values move rather than copy: piscina transfers what a
+ * `Piscina.move()` wrapper lists. piscina is imported the first time only, so a worker that
+ * never transfers never loads it.
+ */
+function sendMoving(response: TaskResponse): TaskResponse | Promise<TaskResponse> {
+  const list = moving;
+  moving = undefined;
+  if (list === undefined) return response;
+  return import('piscina').then(
+    ({ Piscina }) =>
+      Piscina.move({
+        [Piscina.transferableSymbol]: list,
+        [Piscina.valueSymbol]: response,
+      } as never) as unknown as TaskResponse,
+  );
 }
 
 async function initialize(): Promise<Failure | undefined> {

@@ -19,3 +19,4 @@ export type { Source } from './input.js';
 export type { ApplyOptions, MapOptions, PoolOptions, TaskEvent } from './options.js';
 export { Pool } from './pool.js';
 export { NotInTaskError, type TaskContext, taskContext } from './task-context.js';
+export { type Transferable, transfer } from './transfer.js';

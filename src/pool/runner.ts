@@ -38,6 +38,7 @@ import {
   type Relayed,
   type TaskHooks,
 } from './task-progress.js';
+import { transferListOf } from './transfer.js';
 
 /** A function ready to send: its reference as JSON text (one string clones fastest), its label. */
 export interface Sendable {
@@ -219,11 +220,14 @@ export class TaskRunner {
       const handing = recorder === undefined ? 0 : epochNow();
       const { encoded } = task;
       const message: TaskMessage = [task.id, task.fn.wire, encoded || task.items, task.spread];
+      // Arguments marked with transfer() move to the worker (transfer.ts).
+      const moved = encoded ? [] : transferListOf(task.items, task.spread);
       this.#piscina
         .run(message, {
           ...(signal === undefined ? {} : { signal }),
           // The bytes are the task's own (v8.serialize gives each its own buffer): moved, not copied.
           ...(encoded ? { transferList: [encoded.buffer as ArrayBuffer] } : {}),
+          ...(moved.length > 0 ? { transferList: moved } : {}),
         })
         .then(
           (response: TaskResponse) => this.#answer(task, response),
