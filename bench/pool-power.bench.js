@@ -71,3 +71,35 @@ try {
   await pool.terminate();
 }
 
+// Lazy imap: peak memory over 1,000,000 generated items against 10,000, each in a fresh process.
+{
+  const { execFileSync } = await import('node:child_process');
+  const script = new URL('./fixtures/lazy-imap-memory.js', import.meta.url).pathname;
+  const measure = (count) =>
+    JSON.parse(execFileSync(process.execPath, [script, String(count)], { encoding: 'utf8' }));
+  const runs = { small: [], large: [] };
+  for (let round = 0; round < 3; round++) {
+    runs.small.push(measure(10_000));
+    runs.large.push(measure(1_000_000));
+  }
+  const peak = (list) => median(list.map((run) => run.peak));
+  const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+  const ratio = peak(runs.large) / peak(runs.small);
+  console.log('\nLazy imap over generated items, chunksize 1000 (median of 3 fresh processes)');
+  for (const [name, list] of [
+    ['10,000 items', runs.small],
+    ['1,000,000 items', runs.large],
+  ]) {
+    console.log(
+      `  ${name.padEnd(56)} peak RSS ${mb(peak(list)).padStart(9)}  ${median(list.map((run) => run.ms)).toFixed(0)} ms`,
+    );
+  }
+  const met = ratio <= 1.2;
+  const line = `Lazy imap peak memory, 1,000,000 / 10,000 items: ${ratio.toFixed(2)}x (goal <= 1.2x: ${met ? 'met' : 'MISSED'})`;
+  console.log(`  => ${line}`);
+  const summary = process.env.SELFSAME_BENCH_SUMMARY;
+  if (summary) {
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(summary, `${JSON.stringify({ title: 'lazy imap', line, met })}\n`);
+  }
+}

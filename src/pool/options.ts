@@ -82,6 +82,13 @@ export interface MapOptions {
    * stand and the event as `{ item, data }`.
    */
   readonly onProgress?: (done: number, total: number, event?: TaskEvent) => void;
+  /**
+   * {@link Pool.imap} and {@link Pool.imapUnordered} over an input that is not an array: the
+   * most items read and not yet handed to the caller (queued, running, or done and waiting).
+   * Default: `size * 4 * chunksize`. For a lazily read input, `onProgress`'s `total` is the
+   * number of items read so far.
+   */
+  readonly maxInFlight?: number;
 }
 
 /**
@@ -146,7 +153,7 @@ const POOL_KEYS = [
   'abortGracePeriod',
   'onRecord',
 ];
-const MAP_KEYS = ['chunksize', 'signal', 'onProgress'];
+const MAP_KEYS = ['chunksize', 'signal', 'onProgress', 'maxInFlight'];
 const APPLY_KEYS = ['signal', 'onProgress'];
 
 /** Validates {@link PoolOptions} and fills in the defaults. */
@@ -209,6 +216,7 @@ export function checkMapOptions(options: unknown): MapOptions {
   const given = options ?? {};
   checkKnownKeys(given, 'options', MAP_KEYS);
   if (given.chunksize !== undefined) checkInteger(given.chunksize, 'options.chunksize', 1);
+  if (given.maxInFlight !== undefined) checkInteger(given.maxInFlight, 'options.maxInFlight', 1);
   checkSignal(given.signal);
   if (given.onProgress !== undefined) checkFunction(given.onProgress, 'options.onProgress');
   return given as MapOptions;

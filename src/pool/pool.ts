@@ -9,6 +9,7 @@ import { describeValue } from '../internal/describe.js';
 import { PoolClosedError } from './errors.js';
 import { checkSource, readItems, type Source } from './input.js';
 import { autoChunksize, collect, inCompletionOrder, inOrder, type Job } from './job.js';
+import { iterateLazily } from './lazy.js';
 import {
   type ApplyOptions,
   checkApplyOptions,
@@ -243,14 +244,17 @@ export class Pool {
 
   /**
    * Like {@link Pool.map}, yielding each result in input order as soon as it and all before it
-   * are done. The work is submitted at once; leaving the loop early drops the tasks not started.
+   * are done. An array is submitted at once; any other iterable or async iterable is read
+   * lazily, `chunksize` items at a time (default 1, as Python's), never more than `maxInFlight`
+   * items ahead of the caller (default `size * 4 * chunksize`), so an endless input works in
+   * flat memory. Leaving the loop early drops the tasks not started and closes the input.
    *
    * @param fn - a referenceable function of one argument
    * @param iterable - the items, sync or async
    * @param options - see {@link MapOptions}
    * @returns an async iterable of the results, in input order
-   * @throws TypeError or {@link PoolClosedError} at once; task failures when iteration reaches
-   *   them, after the results before them
+   * @throws TypeError or {@link PoolClosedError} at once; task failures, and a failure of a
+   *   lazily read input, when iteration reaches them, after the results before them
    * @example
    * ```ts
    * for await (const count of pool.imap(countLorem, lines)) console.log(count);
@@ -492,6 +496,24 @@ export class Pool {
     ordered: boolean,
   ): AsyncIterableIterator<unknown> {
     const checked = this.#checkMap(fn, iterable, options);
+    if (!Array.isArray(iterable)) {
+      // Any other input is read lazily, a bounded number of items ahead (lazy.ts).
+      const chunksize = checked.chunksize ?? 1;
+      return iterateLazily(
+        iterable,
+        {
+          submit: (items, onProgress) =>
+            this.#prepare(fn, items, false, items.length, checked.signal, onProgress),
+          isOpen: () => this.#state === 'open',
+        },
+        {
+          chunksize,
+          maxInFlight: checked.maxInFlight ?? this.size * 4 * chunksize,
+          ordered,
+          onProgress: checked.onProgress,
+        },
+      );
+    }
     // Submitted now, as Python's imap does, not when iteration starts.
     const started = this.#prepare(
       fn,
