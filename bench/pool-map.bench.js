@@ -8,6 +8,7 @@
 // Then the seed article's workload (count "lorem" in short clauses) at 100,000 and 1,000,000
 // clauses against the same loop on the main thread.
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
@@ -81,13 +82,25 @@ try {
   for (const count of [100_000, 1_000_000]) {
     const clauses = loremClauses(count);
     const expected = clauses.map(countLorem);
+    // CPU time of the whole process (every thread) per clause: what the pool spends in all, so
+    // that a machine without two free cores can still tell where the time goes.
+    const cpu = { 'the main-thread loop': [], [`Pool.map on ${THREADS} threads`]: [] };
+    const cpuOf = (name, run) => async () => {
+      const before = process.cpuUsage();
+      await run();
+      const used = process.cpuUsage(before);
+      cpu[name].push(((used.user + used.system) * 1000) / count);
+    };
     await compareAsync(
       `The seed workload: count "lorem" in ${count} short clauses, per clause`,
       perItem(
         {
-          'the main-thread loop': async () => checkCounts(clauses.map(countLorem), expected),
-          [`Pool.map on ${THREADS} threads`]: async () =>
+          'the main-thread loop': cpuOf('the main-thread loop', async () =>
+            checkCounts(clauses.map(countLorem), expected),
+          ),
+          [`Pool.map on ${THREADS} threads`]: cpuOf(`Pool.map on ${THREADS} threads`, async () =>
             checkCounts(await pool.map(countLorem, clauses), expected),
+          ),
         },
         count,
       ),
@@ -104,6 +117,16 @@ try {
           },
         ],
       },
+    );
+    for (const [name, samples] of Object.entries(cpu)) {
+      const sorted = samples.sort((a, b) => a - b);
+      const ns = sorted[Math.floor(sorted.length / 2)];
+      console.log(`  CPU time, all threads, per clause: ${name}: ${ns.toFixed(0)} ns`);
+    }
+    console.log(
+      `  load average now: ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')}`,
     );
   }
 } finally {

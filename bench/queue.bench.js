@@ -7,22 +7,68 @@
 import { Queue, Worker } from 'bullmq';
 import PgBoss from 'pg-boss';
 import { bullmqQueue, bullmqWorker, pgBossQueue, pgBossWorker } from 'selfsame/queue';
+import { checkSecurity } from '../dist/queue/options.js';
+import { makePayload } from '../dist/queue/payload.js';
+import { runJob } from '../dist/queue/run.js';
 import { startPostgres, startRedis } from '../examples/queue/servers.js';
 import { countWords } from './fixtures/queue-tasks.js';
 import { compareAsync } from './measure.js';
 
 const KEY = 'bench-key-0123456789abcdef';
+const goal = {
+  task: 'selfsame references (signed)',
+  vs: 'hand-written name-to-function map',
+  max: 1.1,
+  label: 'cost per job, references / hand-written map',
+};
 const handlers = { countWords };
 const text = 'the quick brown fox jumps over the lazy dog';
 const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
 const closers = [];
 
 try {
+  await benchOwnWork();
   await benchPgBoss();
   await benchBullMQ();
 } finally {
   for (const close of closers.reverse()) await close();
   await Promise.all([pg.stop(), redis.stop()]);
+}
+
+/**
+ * What selfsame itself adds to a job, without an engine: the producer's payload (proof from
+ * the cache, JSON check, HMAC) and the worker's step (HMAC check, cached resolution, the call
+ * in its context, the stored outcome), against a hand-written map's JSON and lookup.
+ */
+async function benchOwnWork() {
+  const security = checkSecurity('bench', { key: KEY }, 'worker');
+  const never = new AbortController().signal;
+  const job = (data) => ({
+    id: '1',
+    queue: 'bench',
+    attempt: 1,
+    signal: never,
+    progress: async () => {},
+    data,
+  });
+  await compareAsync(
+    'Per job, without an engine: producer and worker steps in one process',
+    {
+      'hand-written map (JSON, lookup, call)': async (n) => {
+        for (let index = 0; index < n; index++) {
+          const data = JSON.parse(JSON.stringify({ name: 'countWords', args: [text] }));
+          JSON.stringify({ value: handlers[data.name](...data.args) });
+        }
+      },
+      'selfsame (payload, MAC, resolve, call)': async (n) => {
+        for (let index = 0; index < n; index++) {
+          const payload = await makePayload(countWords, [text], security);
+          await runJob(job(JSON.parse(JSON.stringify(payload))), security);
+        }
+      },
+    },
+    { rounds: 9, iterations: 5000 },
+  );
 }
 
 async function benchPgBoss() {
@@ -68,7 +114,7 @@ async function benchPgBoss() {
         await drained('bench-selfsame');
       },
     },
-    { rounds: 7, iterations: 300, goal: { 'selfsame references (signed)': '<= 1.1x' } },
+    { rounds: 11, iterations: 300, goals: [goal] },
   );
   summarize(rows);
 }
@@ -114,14 +160,12 @@ async function benchBullMQ() {
         await until(() => selfsameDone >= target);
       },
     },
-    { rounds: 7, iterations: 1000, goal: { 'selfsame references (signed)': '<= 1.1x' } },
+    { rounds: 11, iterations: 1000, goals: [goal] },
   );
   summarize(rows);
 }
 
 function summarize([map, selfsame]) {
   const perSecond = (row) => Math.round(1e9 / row.ns);
-  console.log(
-    `  => ${perSecond(selfsame)} jobs/s with references vs ${perSecond(map)} with a map: ${selfsame.ratio.toFixed(2)}x the cost per job (goal <= 1.1x)`,
-  );
+  console.log(`  => ${perSecond(selfsame)} jobs/s with references, ${perSecond(map)} with a map`);
 }

@@ -34,15 +34,25 @@ function handTimed(...args) {
   slot = (slot + 2) & (SLOTS - 1);
   return result;
 }
+// An async timer must time a rejection too, as trackExecutionTime does: two handlers.
 function handTimedLater(...args) {
   const start = clock.now();
-  return Reflect.apply(addLater, this, args).then((value) => {
+  const record = () => {
     const end = clock.now();
     buffer[slot] = start;
     buffer[slot + 1] = end;
     slot = (slot + 2) & (SLOTS - 1);
-    return value;
-  });
+  };
+  return Reflect.apply(addLater, this, args).then(
+    (value) => {
+      record();
+      return value;
+    },
+    (error) => {
+      record();
+      throw error;
+    },
+  );
 }
 
 // selfsame with a sink collecting the same two readings into a preallocated buffer, and, for
@@ -111,7 +121,7 @@ const callingLater = (fn) => async (n) => {
 await compareAsync(
   'Per call of an async function, timing into a collector',
   {
-    'hand-written: 2 x captured clock.now(), then()': callingLater(handTimedLater),
+    'hand-written: 2 x captured clock.now(), then(ok, fail)': callingLater(handTimedLater),
     'trackExecutionTime({ logger: false, onRecord })': callingLater(collectedLater),
   },
   {
@@ -120,7 +130,7 @@ await compareAsync(
     goals: [
       {
         task: 'trackExecutionTime({ logger: false, onRecord })',
-        vs: 'hand-written: 2 x captured clock.now(), then()',
+        vs: 'hand-written: 2 x captured clock.now(), then(ok, fail)',
         max: 1.05,
         label: 'trackExecutionTime, collecting sink, async / captured-clock wrapper',
       },

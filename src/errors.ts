@@ -121,9 +121,9 @@ export class NotReferenceableError extends SelfsameError {
 
 /** A value given to `fromReference` is not a well-formed reference of a known version. */
 export class ReferenceFormatError extends SelfsameError {
-  /** @param message - the full message */
-  constructor(message: string) {
-    super('ERR_SELFSAME_REFERENCE_FORMAT', message);
+  /** @param message - the full message @param options - `cause`: the underlying failure */
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_SELFSAME_REFERENCE_FORMAT', message, options);
   }
 }
 

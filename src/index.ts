@@ -6,45 +6,14 @@
  * @packageDocumentation
  */
 
-export { createDecorator } from './decorator/create-decorator.js';
-export type {
-  AnyClass,
-  ConfiguredDecorator,
-  DecorationContext,
-  Decorator,
-  DecoratorKind,
-  DecoratorMode,
-  DecoratorSettings,
-  MemberContext,
-  WrapperFactory,
-} from './decorator/types.js';
-export {
-  DecoratorPositionError,
-  DecoratorUsageError,
-  IntegrityError,
-  NotReferenceableError,
-  ReferenceFormatError,
-  ReferenceIdentityError,
-  ReferencePolicyError,
-  ReferenceResolveError,
-  SelfsameError,
-  type SelfsameErrorCode,
-  SignatureError,
-  UnwrapLoopError,
-  WrapperPropertyError,
-} from './errors.js';
-export {
-  type AnyFunction,
-  defineIdentity,
-  type Identity,
-  type IdentityInit,
-  type ImportMetaLike,
-  identityOf,
-} from './identity.js';
+// The core's public names (identities, wraps, createDecorator, errors), listed in core.ts.
+export * from './core.js';
+export type { EncodedArgument } from './reference/bound-arguments.js';
 export type { FunctionReference } from './reference/format.js';
 export { fromReference } from './reference/from-reference.js';
 export { isMainModule } from './reference/is-main-module.js';
 export type { ReferenceOptions } from './reference/options.js';
+export { partial } from './reference/partial.js';
 export { toReference } from './reference/to-reference.js';
 export {
   TRACING_CHANNEL,
@@ -55,14 +24,3 @@ export type {
   ExecutionRecord,
   TrackExecutionTimeOptions,
 } from './track-execution-time/types.js';
-export {
-  type UnwrapOptions,
-  unwrap,
-  updateWrapper,
-  WRAPPER_ASSIGNMENTS,
-  WRAPPER_UPDATES,
-  type WrapOptions,
-  type WrapperAssignment,
-  type WrapperUpdate,
-  wraps,
-} from './wraps.js';

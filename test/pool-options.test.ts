@@ -93,7 +93,7 @@ describe('Pool options: every mistake named, with what was received', () => {
     );
     expect(() => pool.imap(tasks.double, [1], { chunk: 2 } as never)).toThrow(
       new TypeError(
-        'Unknown option `options.chunk`; expected one of `chunksize`, `signal`, `onProgress`',
+        'Unknown option `options.chunk`; expected one of `chunksize`, `signal`, `onProgress`, `maxInFlight`',
       ),
     );
   });

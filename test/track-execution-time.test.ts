@@ -58,13 +58,14 @@ describe('trackExecutionTime, output', () => {
 
   it('names the worker thread in lines and records', async () => {
     const worker = new Worker(new URL('./fixtures/timed-worker.js', import.meta.url));
+    // Read now: once the worker has exited (it may, before its message is handled), it is -1.
+    const { threadId } = worker;
     const message = await new Promise<{ lines: string[]; records: ExecutionRecord[] }>(
       (resolve, reject) => {
         worker.once('message', resolve);
         worker.once('error', reject);
       },
     );
-    const { threadId } = worker;
     await worker.terminate();
     expect(message.lines[0]).toMatch(
       new RegExp(`^\\[thread ${threadId}\\] Starting task at ${ISO}$`),

@@ -84,7 +84,9 @@ export function decorate<Options>(
     if (Object.isExtensible(fn)) recordSite(fn, fn, site, qualname);
     return fn;
   }
-  if (!hasOwnSlot(wrapper, QUALNAME_KEY)) {
+  // The marker is skipped when `fn` carries a qualname: updateWrapper copies it over the marker,
+  // and a definition costs a tenth of a decoration.
+  if (!hasOwnSlot(wrapper, QUALNAME_KEY) && !hasOwnSlot(fn, QUALNAME_KEY)) {
     const own = segmentOf(ownName(wrapper));
     const inner = own === '<lambda>' ? 'wrapper' : own;
     defineHidden(wrapper, QUALNAME_KEY, `${spec.name}.<locals>.${inner}`, 'the qualname');

@@ -14,6 +14,11 @@
  */
 import { AsyncResource, executionAsyncId } from 'node:async_hooks';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+// Straight from its module: the pool's door (./reference.js) would also load toReference's graph,
+// which a worker never uses.
+import { fromReference } from '../reference/from-reference.js';
+import type { ReferenceOptions } from '../reference/options.js';
+import { receiverOf } from '../reference/receiver.js';
 import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
 import { carry, describeUncloneable } from './envelope.js';
 import { hasUserClass, referenceClasses } from './error-classes.js';
@@ -29,8 +34,7 @@ import {
   type WorkerSetup,
 } from './protocol.js';
 import { epochNow } from './records.js';
-import { startRecording } from './records-worker.js';
-import { fromReference, type ReferenceOptions } from './reference.js';
+import type { WorkerRecorder } from './records-worker.js';
 import { movesWith, transferListOf } from './transfer.js';
 import { endTask, listenForCancels, reportDone, startItem, startTask } from './worker-context.js';
 
@@ -53,8 +57,11 @@ let running: { readonly fail: (failure: Failure) => void } | undefined;
 let retiring = false;
 let completed = 0;
 const late: Carried[] = [];
-/** Collects timeline records when the pool asked for them (`onRecord`); otherwise unused. */
-const recorder = setup.records === undefined ? undefined : startRecording(setup.records);
+/**
+ * Collects timeline records when the pool asked for them (`onRecord`). Its module (and the
+ * tracing channel it subscribes to) is loaded only then, with the initializer, before any task.
+ */
+let recorder: WorkerRecorder | undefined;
 
 listenForCancels(setup);
 
@@ -65,10 +72,18 @@ process.on('unhandledRejection', (reason) => onFault(reason, executionAsyncId())
 // task, as with Python's `Pool(initializer=...)`.
 let initFailure: Failure | undefined;
 let initDone = false;
-const initialized: Promise<void> = initialize().then((failure) => {
-  initFailure = failure;
-  initDone = true;
-});
+const initialized: Promise<void> = Promise.all([initialize(), startRecorder()]).then(
+  ([failure]) => {
+    initFailure = failure;
+    initDone = true;
+  },
+);
+
+async function startRecorder(): Promise<void> {
+  if (setup.records === undefined) return;
+  const { startRecording } = await import('./records-worker.js');
+  recorder = startRecording(setup.records);
+}
 
 /**
  * Runs one task: resolves the function, then its items in order, stopping at the first failure.
@@ -80,7 +95,7 @@ const initialized: Promise<void> = initialize().then((failure) => {
  */
 export default function dispatch(message: TaskMessage): TaskResponse | Promise<TaskResponse> {
   taskStart = nextAsyncId();
-  const began = recorder === undefined ? 0 : epochNow();
+  const began = setup.records === undefined ? 0 : epochNow();
   const items = message[2];
   const task: Task = {
     id: message[0],
@@ -157,11 +172,17 @@ function runItems(
   values: unknown[],
 ): TaskResponse | Promise<TaskResponse> {
   const { items, spread } = task;
+  // A static method runs with its class as `this`, as `Class.method(...)` would.
+  const self = receiverOf(fn);
   for (let index = start; index < items.length; index++) {
     let value: unknown;
     startItem(index);
     try {
-      value = spread ? Reflect.apply(fn, undefined, items[index] as unknown[]) : fn(items[index]);
+      value = spread
+        ? Reflect.apply(fn, self, items[index] as unknown[])
+        : self === undefined
+          ? fn(items[index])
+          : Reflect.apply(fn, self, [items[index]]);
     } catch (error) {
       return { values, failure: { kind: 'throw', index, thrown: carry(error) } };
     }
@@ -241,7 +262,7 @@ async function initialize(): Promise<Failure | undefined> {
   if (setup.initializer === undefined) return undefined;
   try {
     const initializer = await fromReference<Callable>(JSON.parse(setup.initializer), policy);
-    await Reflect.apply(initializer, undefined, setup.initargs);
+    await Reflect.apply(initializer, receiverOf(initializer), setup.initargs);
     return undefined;
   } catch (error) {
     // The worker stays: every task sent to it fails fast with this failure, rather than

@@ -13,8 +13,9 @@
  * @packageDocumentation
  */
 import { ownConstructor } from '../internal/own-data.js';
+import { fromReference } from '../reference/from-reference.js';
+import type { ReferenceOptions } from '../reference/options.js';
 import type { Carried, ErrorEnvelope } from './protocol.js';
-import { fromReference, type ReferenceOptions, toReference } from './reference.js';
 
 /**
  * How the pool rebuilt an error thrown in a worker whose class is neither built in nor one of
@@ -98,6 +99,8 @@ export async function referenceClasses(
   let named: Pick<ErrorEnvelope, 'classRef' | 'classRefusal'> = {};
   if (Class !== undefined) {
     try {
+      // Loaded on this failure path only: a worker otherwise never needs toReference's graph.
+      const { toReference } = await import('../reference/to-reference.js');
       named = { classRef: JSON.stringify(await toReference(Class, policy)) };
     } catch (error) {
       named = { classRefusal: messageOf(error) };

@@ -12,7 +12,7 @@ import { tracingChannel } from 'node:diagnostics_channel';
 import { threadId } from 'node:worker_threads';
 import { describeThrown } from '../timeline/record.js';
 import type { TimelineRecord } from '../timeline/types.js';
-import { TRACING_CHANNEL } from '../track-execution-time/track-execution-time.js';
+import { TRACING_CHANNEL } from '../track-execution-time/channel.js';
 import { decode, isEncoded } from './batch.js';
 import type { Task, TaskResponse } from './protocol.js';
 import { epochNow, qualnameOf } from './records.js';

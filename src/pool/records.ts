@@ -24,9 +24,12 @@ const TASK_IDS = 2 ** 32;
 /** How many numbers one timed call takes in a {@link RecordBatch}: qualname, module, start, end, error. */
 export const CALL_FIELDS = 5;
 
+// Read once: the getter asks Node for it on every read, and it never changes within a thread.
+const timeOrigin = performance.timeOrigin;
+
 /** Unix time in milliseconds, sub-millisecond, on the monotonic clock of this thread. */
 export function epochNow(): number {
-  return performance.timeOrigin + performance.now();
+  return timeOrigin + performance.now();
 }
 
 /** The task's function by qualname, read from its reference once per function. */

@@ -136,10 +136,8 @@ export function bullmqQueue(name: string, options: BullMQQueueOptions): BullMQPr
   return {
     ...producer,
     async close() {
-      const opened = await Promise.all([parts, listening]);
-      await Promise.all(
-        opened.map((part) => (part && 'close' in part ? part.close() : part?.queue.close())),
-      );
+      const [opened, listener] = await Promise.all([parts, listening]);
+      await Promise.all([opened?.queue.close(), listener?.close()]);
     },
   };
 }

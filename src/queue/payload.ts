@@ -139,8 +139,10 @@ export function openPayload(data: unknown, security: Security, job: string): Ope
 }
 
 function macOf(key: QueueKey, queue: string, ref: FunctionReference, args: string): string {
-  const hmac = crypto().createHmac('sha256', key);
-  hmac.update(JSON.stringify(['selfsame.queue.v1', queue, canonicalEncoding(ref), args]));
+  // The header is a JSON array, so it ends unambiguously where the arguments' text begins; the
+  // arguments are hashed as they are, never escaped into a second copy.
+  const header = JSON.stringify(['selfsame.queue.v1', queue, canonicalEncoding(ref)]);
+  const hmac = crypto().createHmac('sha256', key).update(header).update(args);
   return `hmac-sha256:${hmac.digest('hex')}`;
 }
 

@@ -80,9 +80,11 @@ export function jobLabel(id: string, queue: string): string {
 export async function runJob(facts: JobFacts, setup: WorkerSetup): Promise<RunOutcome> {
   let fn: AnyFunction;
   let args: unknown[];
+  let qualname: string;
   try {
     const opened = openPayload(facts.data, setup, jobLabel(facts.id, facts.queue));
     args = opened.args;
+    qualname = opened.ref.qualname;
     fn = await fromReference(opened.ref, setup.resolving);
   } catch (error) {
     return { stored: storeError(error), refused: true, thrown: error };
@@ -94,7 +96,7 @@ export async function runJob(facts: JobFacts, setup: WorkerSetup): Promise<RunOu
     const issue = jsonIssue(value, 'result');
     if (issue !== undefined) {
       throw new JobResultError(
-        `The result of \`${fn.name}\` (${jobLabel(facts.id, facts.queue)}) is not JSON data: ${issue}; return plain data`,
+        `The result of \`${qualname}\` (${jobLabel(facts.id, facts.queue)}) is not JSON data: ${issue}; return plain data`,
       );
     }
     return { stored: storeValue(JSON.stringify(value)), refused: false };

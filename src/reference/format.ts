@@ -5,6 +5,7 @@
 import { ReferenceFormatError } from '../errors.js';
 import { describeValue } from '../internal/describe.js';
 import { MAX_WALKABLE_LENGTH, MAX_WALKABLE_SEGMENTS, walkableProblem } from '../qualname.js';
+import { type EncodedArgument, readEncodedArguments } from './bound-arguments.js';
 import { util } from './node.js';
 
 /**
@@ -22,6 +23,12 @@ export interface FunctionReference {
   readonly digest: string;
   /** `hmac-sha256:` and 64 hex digits, present when the reference was signed with a key. */
   readonly signature?: string;
+  /**
+   * The arguments a {@link partial} binds, present only in a reference to a partial: each in
+   * the JSON-safe form of structured-clone data (see `bound-arguments.ts`). The signature
+   * covers them.
+   */
+  readonly args?: readonly EncodedArgument[];
 }
 
 /** The only version this build reads and writes. */
@@ -29,7 +36,7 @@ export const REFERENCE_VERSION = 1;
 
 export const MAX_MODULE_ID_LENGTH = 1024;
 
-const KEYS: readonly string[] = ['v', 'module', 'qualname', 'digest', 'signature'];
+const KEYS: readonly string[] = ['v', 'module', 'qualname', 'digest', 'signature', 'args'];
 const DIGEST_SHAPE = /^sha256:[0-9a-f]{64}$/;
 const SIGNATURE_SHAPE = /^hmac-sha256:[0-9a-f]{64}$/;
 // One printable-ASCII token: a look-alike letter from another script cannot pass for an ASCII one.
@@ -62,6 +69,7 @@ export interface Fields {
   readonly qualname: unknown;
   readonly digest: unknown;
   readonly signature: unknown;
+  readonly args: unknown;
 }
 
 /**
@@ -90,6 +98,7 @@ export function readFields(value: unknown): Fields {
   let qualname: unknown;
   let digest: unknown;
   let signature: unknown;
+  let args: unknown;
   // String keys only: a symbol-keyed property is never read, and JSON and structured clone
   // cannot carry one; `Reflect.ownKeys` would cost more than the rest of a cached resolution.
   const keys = Object.getOwnPropertyNames(value);
@@ -109,14 +118,15 @@ export function readFields(value: unknown): Fields {
     else if (key === 'module') module = descriptor.value;
     else if (key === 'qualname') qualname = descriptor.value;
     else if (key === 'digest') digest = descriptor.value;
-    else signature = descriptor.value;
+    else if (key === 'signature') signature = descriptor.value;
+    else args = descriptor.value;
   }
-  return { v, module, qualname, digest, signature };
+  return { v, module, qualname, digest, signature, args };
 }
 
 /** Checks each field's shape and returns the frozen reference. */
 export function checkFields(fields: Fields): FunctionReference {
-  const { v, module, qualname, digest, signature } = fields;
+  const { v, module, qualname, digest, signature, args } = fields;
   const where = label(module, qualname);
   if (v !== REFERENCE_VERSION) {
     throw new ReferenceFormatError(
@@ -151,15 +161,22 @@ export function checkFields(fields: Fields): FunctionReference {
       `Malformed signature in ${where}: expected \`hmac-sha256:\` and 64 lowercase hex digits, got ${describeValue(signature)}`,
     );
   }
-  return makeReference(module, qualname, digest, signature);
+  return makeReference(
+    module,
+    qualname,
+    digest,
+    signature,
+    args === undefined ? undefined : readEncodedArguments(args, where),
+  );
 }
 
-/** Builds a frozen reference, leaving `signature` out when there is none. */
+/** Builds a frozen reference, leaving `signature` and `args` out when there are none. */
 export function makeReference(
   module: string,
   qualname: string,
   digest: string,
   signature: string | undefined,
+  args?: readonly EncodedArgument[],
 ): FunctionReference {
   const reference: { -readonly [K in keyof FunctionReference]: FunctionReference[K] } = {
     v: REFERENCE_VERSION,
@@ -168,10 +185,14 @@ export function makeReference(
     digest,
   };
   if (signature !== undefined) reference.signature = signature;
+  if (args !== undefined) reference.args = args;
   return Object.freeze(reference);
 }
 
 /** The canonical bytes a signature covers: every field but the signature, in a fixed order. */
 export function canonicalEncoding(reference: FunctionReference): string {
-  return JSON.stringify([reference.v, reference.module, reference.qualname, reference.digest]);
+  const fields: unknown[] = [reference.v, reference.module, reference.qualname, reference.digest];
+  // Only a partial's reference has `args`: the encoding of every other reference is unchanged.
+  if (reference.args !== undefined) fields.push(reference.args);
+  return JSON.stringify(fields);
 }

@@ -14,6 +14,7 @@ import type { AnyFunction } from '../identity.js';
 import { ownName } from '../internal/describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
 import { ownData } from '../internal/own-data.js';
+import { decodeArguments } from './bound-arguments.js';
 import { digestOf, isNative } from './digest.js';
 import { findExport } from './find-export.js';
 import {
@@ -31,6 +32,8 @@ import {
   type ModuleTarget,
 } from './module-id.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
+import { partial } from './partial.js';
+import { recordReceiver, recordReceiverOf } from './receiver.js';
 import { verify } from './signature.js';
 import { DENIED_SEGMENTS, thenHazard, walk } from './walk.js';
 
@@ -68,6 +71,10 @@ const MAX_CACHED = 10_000;
  *   non-function, a native or bound function)
  * @throws {@link IntegrityError} when the implementation changed, unless `verifyIntegrity: false`
  * @throws TypeError when `options` is malformed
+ *
+ * The function itself is returned, never a bound copy, so that identity holds. A static method
+ * that uses `this` (as Python's classmethod uses `cls`) must be called on its class:
+ * `Reflect.apply(fn, Jobs, args)` or `fn.call(Jobs, ...)`; the pool does this for you.
  * @example
  * ```ts
  * const resize = await fromReference<(path: string) => Promise<void>>(JSON.parse(message));
@@ -80,8 +87,9 @@ export async function fromReference<F extends AnyFunction = AnyFunction>(
 ): Promise<F> {
   const policy = toPolicy(options);
   const fields = readFields(ref);
-  const { v, module, qualname, digest, signature } = fields;
+  const { v, module, qualname, digest, signature, args } = fields;
   if (
+    args === undefined &&
     v === REFERENCE_VERSION &&
     typeof module === 'string' &&
     typeof qualname === 'string' &&
@@ -103,6 +111,12 @@ export async function fromReference<F extends AnyFunction = AnyFunction>(
   if (policy.key !== undefined) checkSignature(reference, policy.key, where);
 
   const found = await resolve(reference, target, policy, where);
+  if (reference.args !== undefined) {
+    // Never cached: the cache compares the fields that name the function, not the arguments.
+    const rebuilt = partial(found.fn, ...decodeArguments(reference.args, where));
+    recordReceiverOf(rebuilt, found.fn);
+    return rebuilt as F;
+  }
   if (policy.keyId !== undefined) found.verifiedKeys.add(policy.keyId);
   remember(policy.resolutionId, found);
   return found.fn as F;
@@ -216,12 +230,13 @@ async function resolve(
     }
     if (actual !== reference.digest) {
       throw new IntegrityError(
-        `Refused ${where}: the implementation differs from the one referenced (digest ${actual} instead of ${reference.digest}); pass \`verifyIntegrity: false\` to run it anyway`,
+        `Refused ${where}: the implementation differs from the one referenced (digest ${actual} instead of ${reference.digest}); to run it anyway, resolve it with \`fromReference(ref, { verifyIntegrity: false })\` (a \`Pool\` always verifies: its workers must load the code the reference was made from)`,
         reference.digest,
         actual,
       );
     }
   }
+  recordReceiver(fn, namespace, segments);
   const { module, qualname, digest, signature } = reference;
   return {
     module,

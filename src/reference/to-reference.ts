@@ -10,6 +10,7 @@ import { ownName } from '../internal/describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
 import { ownData } from '../internal/own-data.js';
 import { walkableProblem } from '../qualname.js';
+import { type EncodedArgument, encodeArguments, UnencodableArgument } from './bound-arguments.js';
 import { digestOf, isNative, wrappedChain } from './digest.js';
 import { localQualname } from './enclosing-export.js';
 import { type Found, type FoundBy, findExport } from './find-export.js';
@@ -19,6 +20,8 @@ import { closureNames, locate } from './locate.js';
 import { classifyModuleId, locateModule, moduleIdsOf } from './module-id.js';
 import { util } from './node.js';
 import { type Policy, type ReferenceOptions, toPolicy } from './options.js';
+import { type PartialParts, partialOf } from './partial.js';
+import { recordReceiver } from './receiver.js';
 import { sign } from './signature.js';
 import { DENIED_SEGMENTS, thenHazard, type WalkResult, walk } from './walk.js';
 
@@ -80,14 +83,20 @@ export async function toReference(
 ): Promise<FunctionReference> {
   checkFunction(fn, 'fn');
   const policy = toPolicy(options);
-  let proof = proofs.get(fn);
-  if (proof === undefined || proof.policyId !== policy.id || !stillHolds(proof, fn)) {
-    // A name rebound since the proof is proven afresh, which names the rebinding when the
-    // function is no longer found.
-    proofs.delete(fn);
-    proof = { policyId: policy.id, ...(await prove(fn, policy)) };
-    proofs.set(fn, proof);
+  // The common call, a function proven before whose path still holds, awaits nothing more; a
+  // partial never has a proof of its own.
+  const cached = proofs.get(fn);
+  const parts = cached === undefined ? partialOf(fn) : undefined;
+  if (parts !== undefined) {
+    const reference = await provenPartial(parts, policy);
+    if (policy.key === undefined) return reference;
+    const { module, qualname, digest, args } = reference;
+    return makeReference(module, qualname, digest, sign(reference, policy.key), args);
   }
+  const proof =
+    cached !== undefined && cached.policyId === policy.id && stillHolds(cached, fn)
+      ? cached
+      : await proven(fn, policy);
   const { key, keyId } = policy;
   if (key === undefined || keyId === undefined) return proof.reference;
   // An HMAC costs about 30 times a cached call: it is computed again only when the key's value
@@ -106,6 +115,37 @@ export async function toReference(
     };
   }
   return proof.signed.reference;
+}
+
+/** The proof of `fn`, made now or at an earlier call whose path still holds. */
+async function proven(fn: Function, policy: Policy): Promise<Proof> {
+  let proof = proofs.get(fn);
+  if (proof === undefined || proof.policyId !== policy.id || !stillHolds(proof, fn)) {
+    // A name rebound since the proof is proven afresh, which names the rebinding when the
+    // function is no longer found.
+    proofs.delete(fn);
+    proof = { policyId: policy.id, ...(await prove(fn, policy)) };
+    proofs.set(fn, proof);
+  }
+  return proof;
+}
+
+/**
+ * A partial's reference: its function's, with the bound arguments as data. They are encoded
+ * at every call, because the caller may have changed them since.
+ */
+async function provenPartial(parts: PartialParts, policy: Policy): Promise<FunctionReference> {
+  const base = (await proven(parts.fn, policy)).reference;
+  let args: EncodedArgument[];
+  try {
+    args = encodeArguments(parts.args);
+  } catch (error) {
+    if (!(error instanceof UnencodableArgument)) throw error;
+    throw new NotReferenceableError(
+      `Can't serialize partial ${base.qualname}: its bound ${error.message}; bind only structured-clone data (primitives, plain objects, arrays, Date, RegExp, Map, Set, typed arrays), or pass the rest as arguments`,
+    );
+  }
+  return makeReference(base.module, base.qualname, base.digest, undefined, args);
 }
 
 /**
@@ -221,6 +261,7 @@ async function prove(fn: Function, policy: Policy): Promise<Omit<Proof, 'policyI
     );
   }
   const { segments } = found;
+  recordReceiver(fn, namespace, segments);
   // The chain was checked above to hold no Proxy, so the digest exists.
   return {
     reference: makeReference(id, segments.join('.'), digestOf(fn) as string, undefined),
@@ -335,7 +376,7 @@ function refusedModule(
     ? error.message.slice(prefix.length)
     : error.message;
   const wayOut = /\.[cm]?ts$/.test(id)
-    ? '; the module is TypeScript, which a worker thread or another process cannot import without a loader: compile it and run the JavaScript'
+    ? '; the module is TypeScript, which a worker thread or another process cannot import without a loader: compile it and run the JavaScript, or run it on Node 22.18+ or 24, whose type stripping reaches worker threads'
     : error instanceof ReferencePolicyError && rule.startsWith('a module path may hold only')
       ? '; rename the file or its folders under the root'
       : '';

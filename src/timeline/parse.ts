@@ -67,6 +67,12 @@ export function parseTimeline(input: unknown, options: ParseTimelineOptions = {}
       );
     }
     const document = value as Partial<Record<keyof TimelineDocument, unknown>>;
+    if ('traceEvents' in document) {
+      fail(
+        'traceEvents',
+        'this is Chrome Trace Event JSON (it has `traceEvents`), not a timeline: open it in Perfetto or chrome://tracing as it is; a timeline file is what `JSON.stringify(timeline)` writes',
+      );
+    }
     for (const key of Object.keys(document)) {
       if (!DOCUMENT_KEYS.includes(key)) {
         fail(

@@ -4,8 +4,8 @@
  * outside itself. The page's data arrives as JSON in a `<script type="application/json">` tag.
  *
  * It draws on one canvas: lanes per thread, rows per nesting level, a bar per record. Bars
- * narrower than a pixel are merged into one-pixel runs (red when any of them failed), so a frame
- * costs one pass over the visible records and never one rectangle per record.
+ * narrower than a pixel are merged into runs of whole pixel columns (a column holding a failed
+ * call is red), so a frame costs one pass over the visible records, not one rectangle per record.
  *
  * The test hook, `window.selfsameTimeline`, is documented in docs/timeline.md.
  *
@@ -192,15 +192,22 @@ export function runViewer(win: Dom): void {
     for (const run of runs) {
       const lane = lanes[run.lane] as (typeof lanes)[number];
       const y = lane.top + PAD + run.row * ROW;
-      let mergedFrom = -1;
-      let mergedTo = -1;
-      let mergedFailed = false;
+      // Sub-pixel bars merge into runs of whole pixel columns; a column that holds a failed
+      // call is drawn red on its own, so one failure never paints a whole run.
+      let runFrom = -1;
+      let runTo = -1;
+      let lastFailed = false;
       const flush = (): void => {
-        if (mergedFrom < 0) return;
-        context.fillStyle = mergedFailed ? '#d93025' : '#7b8794';
-        context.fillRect(mergedFrom, y + 1, Math.max(1, mergedTo - mergedFrom), ROW - 2);
-        mergedFrom = -1;
-        mergedFailed = false;
+        if (runFrom < 0) return;
+        const plain = lastFailed ? runTo - 1 - runFrom : runTo - runFrom;
+        context.fillStyle = '#7b8794';
+        if (plain > 0) context.fillRect(runFrom, y + 1, plain, ROW - 2);
+        if (lastFailed) {
+          context.fillStyle = '#d93025';
+          context.fillRect(runTo - 1, y + 1, 1, ROW - 2);
+        }
+        runFrom = -1;
+        lastFailed = false;
       };
       for (let p = firstVisible(run); p < run.last; p++) {
         const start = S[p] as number;
@@ -210,14 +217,17 @@ export function runViewer(win: Dom): void {
         const failed = (ERR[p] as number) >= 0;
         if (w < 1) {
           const column = Math.floor(x0);
-          if (mergedFrom >= 0 && column <= mergedTo) {
-            mergedTo = Math.max(mergedTo, column + 1);
+          if (runFrom >= 0 && column < runTo) {
+            if (failed) lastFailed = true;
+          } else if (runFrom >= 0 && column === runTo && !lastFailed) {
+            runTo = column + 1;
+            lastFailed = failed;
           } else {
             flush();
-            mergedFrom = column;
-            mergedTo = column + 1;
+            runFrom = column;
+            runTo = column + 1;
+            lastFailed = failed;
           }
-          if (failed) mergedFailed = true;
           continue;
         }
         flush();

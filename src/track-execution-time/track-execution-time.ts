@@ -9,14 +9,14 @@
 import { createDecorator } from '../decorator/create-decorator.js';
 import type { Decorator } from '../decorator/types.js';
 import { nodeBuiltin } from '../internal/builtins.js';
+import { TRACING_CHANNEL } from './channel.js';
 import { parseTimingOptions } from './options.js';
 import type { Timing } from './output.js';
 import type { TracingChannel } from './trace.js';
 import type { TrackExecutionTimeOptions } from './types.js';
 import { timedClass, timedFunction } from './wrappers.js';
 
-/** The name of the `node:diagnostics_channel` tracing channel every timed call is published on. */
-export const TRACING_CHANNEL = 'selfsame:trackExecutionTime';
+export { TRACING_CHANNEL };
 
 let runtime: { channel: TracingChannel | undefined; threadId: number } | undefined;
 

@@ -40,6 +40,7 @@ interface Hook {
 // The callbacks given to `page.evaluate` run in the page; this project's type check has no DOM
 // library, so the little they touch is declared here.
 declare const window: { selfsameTimeline: Hook };
+declare const document: { getElementById(id: string): unknown };
 type Element = { dataset: Record<string, string>; textContent: string | null };
 
 let browser: Browser;
@@ -241,6 +242,31 @@ describe('the timeline page, in headless Chromium', () => {
       lanes: window.selfsameTimeline.lanes(),
     }));
     expect(summary.records).toBe(100_000);
+    // Zoomed out, bars are narrower than a pixel and merged; a run holding a failed call is red.
+    const colours = await page.evaluate(() => {
+      const canvas = document.getElementById('canvas') as unknown as {
+        getBoundingClientRect(): { left: number; top: number };
+        getContext(kind: '2d'): {
+          getImageData(x: number, y: number, w: number, h: number): { data: number[] };
+        };
+      };
+      const bounds = canvas.getBoundingClientRect();
+      const pixel = (index: number) => {
+        const box = window.selfsameTimeline.bar(index)?.box;
+        if (box === undefined) return undefined;
+        const x = Math.floor(box.x - bounds.left);
+        const y = Math.floor(box.y - bounds.top + box.height / 2);
+        return Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data.slice(0, 3));
+      };
+      return {
+        failed: pixel(0),
+        fine: pixel(4 * 100 + 1),
+        width: window.selfsameTimeline.bar(0)?.box.width,
+      };
+    });
+    expect(colours.width).toBeLessThan(1);
+    expect(colours.failed).toEqual([217, 48, 37]);
+    expect(colours.fine).toEqual([123, 135, 148]);
     expect(summary.lanes.map((lane) => lane.bars)).toEqual([25_000, 25_000, 25_000, 25_000]);
     const frames = await page.evaluate(() => {
       const hook = window.selfsameTimeline;

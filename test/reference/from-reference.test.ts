@@ -60,7 +60,7 @@ describe('fromReference', () => {
       actual: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
     });
     expect(error.message).toBe(
-      `Refused the reference to \`add\` in \`./rebinding.js\`: the implementation differs from the one referenced (digest ${(error as IntegrityError).actual} instead of ${reference.digest}); pass \`verifyIntegrity: false\` to run it anyway`,
+      `Refused the reference to \`add\` in \`./rebinding.js\`: the implementation differs from the one referenced (digest ${(error as IntegrityError).actual} instead of ${reference.digest}); to run it anyway, resolve it with \`fromReference(ref, { verifyIntegrity: false })\` (a \`Pool\` always verifies: its workers must load the code the reference was made from)`,
     );
     const swapped = await fromReference(reference, { ...options, verifyIntegrity: false });
     expect(swapped(2, 3)).toBe(6);

@@ -392,7 +392,7 @@ describe('fromReference refuses malformed references', () => {
     await expectRefusal(
       ref({ extra: 1 }),
       ReferenceFormatError,
-      'Unexpected key `"extra"` in a function reference; expected only `v`, `module`, `qualname`, `digest`, `signature`',
+      'Unexpected key `"extra"` in a function reference; expected only `v`, `module`, `qualname`, `digest`, `signature`, `args`',
     );
     const parsed = JSON.parse(
       `{"__proto__": {"polluted": true}, "v": 1, "module": "./tasks.js", "qualname": "add", "digest": "${digest}"}`,
@@ -400,7 +400,7 @@ describe('fromReference refuses malformed references', () => {
     await expectRefusal(
       parsed,
       ReferenceFormatError,
-      'Unexpected key `"__proto__"` in a function reference; expected only `v`, `module`, `qualname`, `digest`, `signature`',
+      'Unexpected key `"__proto__"` in a function reference; expected only `v`, `module`, `qualname`, `digest`, `signature`, `args`',
     );
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
     // Symbol keys are never read (JSON and structured clone cannot carry them): ignored.

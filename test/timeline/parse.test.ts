@@ -36,7 +36,10 @@ describe('Timeline.parse', () => {
       'Malformed timeline in records.json: Expected an object with `format: "selfsame-timeline"` or an array of records, got `42` (number)',
     );
     expect(refusal(JSON.stringify({ traceEvents: [] })).message).toBe(
-      'Malformed timeline in records.json: Unknown field `traceEvents`; expected one of `format`, `version`, `threads`, `records`',
+      'Malformed timeline in records.json: this is Chrome Trace Event JSON (it has `traceEvents`), not a timeline: open it in Perfetto or chrome://tracing as it is; a timeline file is what `JSON.stringify(timeline)` writes',
+    );
+    expect(refusal(document([], { title: 'x' })).message).toBe(
+      'Malformed timeline in records.json: Unknown field `title`; expected one of `format`, `version`, `threads`, `records`',
     );
     expect(refusal(document([], { version: 2 })).message).toBe(
       'Malformed timeline in records.json: Expected `version` to be `1` (the only version this selfsame reads), got `2` (number)',

@@ -88,6 +88,19 @@ describe('Pool `onRecord`: timeline records from the workers', () => {
     expect(calls(timeline, 'slow')).toHaveLength(3);
   });
 
+  it('keeps the records of a worker that retires after its task (maxTasksPerWorker)', async () => {
+    const timeline = new Timeline();
+    const pool = new Pool({ size: 1, maxTasksPerWorker: 1, onRecord: timeline.record });
+    pools.push(pool);
+    await pool.apply(tracked.outer, [1]);
+    await pool.apply(tracked.outer, [2]);
+    const outers = calls(timeline, 'outer');
+    expect(outers).toHaveLength(2);
+    // Each task ran in a fresh worker thread.
+    expect(outers[0]?.threadId).not.toBe(outers[1]?.threadId);
+    expect(calls(timeline, 'run outer')).toHaveLength(2);
+  });
+
   it('marks calls that threw or rejected, with the error as text', async () => {
     const timeline = new Timeline();
     const pool = poolWith(timeline, 1);
