@@ -41,7 +41,7 @@ describe('Pool options: every mistake named, with what was received', () => {
     [
       { sizes: 2 },
       TypeError,
-      'Unknown option `options.sizes`; expected one of `size`, `initializer`, `initargs`, `maxTasksPerWorker`, `timeout`, `closeTimeout`, `root`, `packages`, `key`, `resourceLimits`, `onRecord`',
+      'Unknown option `options.sizes`; expected one of `size`, `initializer`, `initargs`, `maxTasksPerWorker`, `timeout`, `closeTimeout`, `root`, `packages`, `key`, `resourceLimits`, `abortGracePeriod`, `onRecord`',
     ],
     [
       { initializer: 'setUp' },
@@ -82,6 +82,11 @@ describe('Pool options: every mistake named, with what was received', () => {
       { closeTimeout: '1s' },
       TypeError,
       'Expected `options.closeTimeout` to be a number of milliseconds from 0 and at most 2147483647, got `"1s"` (string)',
+    ],
+    [
+      { abortGracePeriod: Infinity },
+      RangeError,
+      'Expected `options.abortGracePeriod` to be a number of milliseconds from 0 and at most 2147483647, got `Infinity` (number)',
     ],
     [{ root: 3 }, TypeError, 'Expected `options.root` to be a string or a URL, got `3` (number)'],
     [
@@ -135,7 +140,7 @@ describe('Pool options: every mistake named, with what was received', () => {
     );
     expect(() => pool.imap(tasks.double, [1], { chunk: 2 } as never)).toThrow(
       new TypeError(
-        'Unknown option `options.chunk`; expected one of `chunksize`, `signal`, `onProgress`',
+        'Unknown option `options.chunk`; expected one of `chunksize`, `signal`, `onProgress`, `maxInFlight`',
       ),
     );
   });

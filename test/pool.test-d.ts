@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { MapOptions, Pool, PoolOptions } from '../dist/pool/index.js';
+import type { MapOptions, Pool, PoolOptions, TaskEvent } from '../dist/pool/index.js';
 
 declare const pool: Pool;
 declare function add(a: number, b: number): number;
@@ -32,7 +32,7 @@ describe('Pool types', () => {
   it('options are typed and readonly', () => {
     expectTypeOf<PoolOptions['size']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<MapOptions['onProgress']>().toEqualTypeOf<
-      ((done: number, total: number) => void) | undefined
+      ((done: number, total: number, event?: TaskEvent) => void) | undefined
     >();
     expectTypeOf(pool[Symbol.asyncDispose]()).toEqualTypeOf<Promise<void>>();
   });

@@ -18,7 +18,7 @@
  * @packageDocumentation
  */
 import { AsyncResource, executionAsyncId } from 'node:async_hooks';
-import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, threadId, workerData } from 'node:worker_threads';
 import type { FunctionReference } from '../reference/format.js';
 // Straight from its module: the pool's door (./reference.js) would also load toReference's graph,
 // which a worker never uses.
@@ -27,6 +27,7 @@ import type { ReferenceOptions } from '../reference/options.js';
 import { receiverOf } from '../reference/receiver.js';
 import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
 import { carry, describeUncloneable } from './envelope.js';
+import { hasUserClass, referenceClasses } from './error-classes.js';
 import { whileImporting } from './import-guard.js';
 import {
   type DispatchedTask,
@@ -44,6 +45,8 @@ import {
 } from './protocol.js';
 import { epochNow } from './records.js';
 import type { WorkerRecorder } from './records-worker.js';
+import { movesWith, transferListOf } from './transfer.js';
+import { endTask, listenForCancels, reportDone, startItem, startTask } from './worker-context.js';
 
 type Callable = (...args: unknown[]) => unknown;
 
@@ -77,6 +80,8 @@ const reported = new WeakSet<object>();
  * tracing channel it subscribes to) is loaded only then, with the initializer, before any task.
  */
 let recorder: WorkerRecorder | undefined;
+
+listenForCancels(setup);
 
 process.on('uncaughtException', (error) => onFault(error, executionAsyncId()));
 process.on('unhandledRejection', (reason) => onFault(reason, executionAsyncId()));
@@ -121,11 +126,20 @@ export default function dispatch(
     items: isEncoded(items) ? decode(items) : items,
     spread: message[3],
   };
+  startTask(task.id);
   const fn = initDone && initFailure === undefined ? resolved.get(task.ref) : undefined;
   const response = fn === undefined ? prepare(task) : runItems(task, fn, 0, []);
   return response instanceof Promise
-    ? response.then((settled) => finish(task, settled, began))
-    : finish(task, response, began);
+    ? response.then((settled) => finish(task, withEvents(settled), began))
+    : finish(task, withEvents(response), began);
+}
+
+/** Ends the task's context; a task that sent progress events says how many, in its response. */
+function withEvents(response: TaskResponse): TaskResponse {
+  const events = endTask();
+  if (events === 0) return response;
+  if (isEncoded(response)) return { values: decode(response), events };
+  return { ...(Array.isArray(response) ? { values: response } : response), events };
 }
 
 function finish(
@@ -133,17 +147,26 @@ function finish(
   settled: TaskResponse,
   began: number,
 ): TaskResponse | Promise<TaskResponse> {
+  const failure = Array.isArray(settled) || isEncoded(settled) ? undefined : settled.failure;
+  if (failure !== undefined && hasUserClass(failure.thrown)) {
+    // Rare, so the one asynchronous step: the error's class is named by reference first.
+    return referenceClasses(failure.thrown, policy).then((thrown) =>
+      finish(task, { ...(settled as TaskReport), failure: { ...failure, thrown } }, began),
+    );
+  }
   const response = recorder === undefined ? settled : recorder.attach(task, began, settled);
   completed += 1;
   if (retiring || (setup.maxTasksPerWorker > 0 && completed >= setup.maxTasksPerWorker)) {
+    moving = undefined; // the retiring answer goes out on parentPort, copied
     return retire(task.id, response);
   }
+  const answer = sendMoving(response);
   // What the task printed reaches the main thread before its answer does (piscina does this
   // itself only in its blocking `atomics: 'sync'` mode).
   if (stdout.writableLength > 0 || stderr.writableLength > 0) {
-    return flushOutput().then(() => response);
+    return flushOutput().then(() => answer);
   }
-  return response;
+  return answer;
 }
 
 /** The slow path of a task: waits for the initializer and resolves the function first. */
@@ -201,6 +224,7 @@ function runItems(
   const self = receiverOf(fn);
   for (let index = start; index < items.length; index++) {
     let value: unknown;
+    startItem(index);
     try {
       value = spread
         ? Reflect.apply(fn, self, items[index] as unknown[])
@@ -227,6 +251,7 @@ async function awaitItem(
   const faulted = new Promise<Failure>((fail) => {
     running = { fail };
   });
+  reportDone();
   let settled: { result: unknown } | { failure: Failure };
   try {
     settled = await Promise.race([
@@ -248,11 +273,36 @@ function complete(values: unknown[]): TaskResponse {
   if (allPrimitive(values, false)) {
     return values.length >= AHEAD_MIN_ITEMS ? encode(values) : values;
   }
-  const uncloneable = findUncloneable(values);
+  const moved = transferListOf(values);
+  // A value that moves is checked by the move itself, not copied once more to be checked.
+  const copied = moved.length === 0 ? values : values.map((v) => (movesWith(v, moved) ? 0 : v));
+  const uncloneable = findUncloneable(copied);
   if (uncloneable !== undefined) {
     return { values: values.slice(0, uncloneable.index), failure: uncloneable };
   }
+  if (moved.length > 0) moving = moved;
   return values;
+}
+
+/** What the running task's answer moves (values marked with transfer()), until it is sent. */
+let moving: (ArrayBuffer | MessagePort)[] | undefined;
+
+/**
+ * Hands piscina an answer whose values move rather than copy: piscina transfers what a
+ * `Piscina.move()` wrapper lists. piscina is imported the first time only, so a worker that
+ * never transfers never loads it.
+ */
+function sendMoving(response: TaskResponse): TaskResponse | Promise<TaskResponse> {
+  const list = moving;
+  moving = undefined;
+  if (list === undefined) return response;
+  return import('piscina').then(
+    ({ Piscina }) =>
+      Piscina.move({
+        [Piscina.transferableSymbol]: list,
+        [Piscina.valueSymbol]: response,
+      } as never) as unknown as TaskResponse,
+  );
 }
 
 async function initialize(): Promise<Failure | undefined> {

@@ -11,6 +11,7 @@ import { types } from 'node:util';
 import * as coreErrors from '../errors.js';
 import { describeValue } from '../internal/describe.js';
 import { ownConstructor } from '../internal/own-data.js';
+import { noteRebuild, referencedClass, rememberClass } from './error-classes.js';
 import * as poolErrors from './errors.js';
 import type { Carried, ErrorEnvelope } from './protocol.js';
 
@@ -68,6 +69,8 @@ export function carry(thrown: unknown, depth = 0, seen: Set<object> = new Set())
     stack: 'value' in stack && typeof stack.value === 'string' ? stack.value : undefined,
     props,
   };
+  // A proxy's traps may throw: the class then travels by name only.
+  if (!envelope.known) attempt(() => rememberClass(envelope, thrown));
   if (Object.hasOwn(thrown, 'cause')) {
     const cause = attempt(() => thrown.cause);
     envelope.cause =
@@ -123,12 +126,15 @@ export function restoreError(envelope: ErrorEnvelope): Error {
   } else {
     // A selfsame error is rebuilt without running its constructor, whose parameters differ per
     // class: its fields (`code`, `exitCode`...) arrive as own properties below.
-    const Class = known ?? namedErrorClass(envelope.className);
+    // A user's class found again by reference is rebuilt the same way (error-classes.ts).
+    const own = known === undefined ? referencedClass(envelope) : undefined;
+    const Class = known ?? own ?? namedErrorClass(envelope.className);
     error = Object.create(Class.prototype) as Error;
     hide(error, 'message', envelope.message);
-    if (known === undefined) hide(error, 'name', envelope.name);
+    if (known === undefined) noteRebuild(error, envelope, own);
+    if (known === undefined && own === undefined) hide(error, 'name', envelope.name);
   }
-  if (known !== undefined && error.name !== envelope.name) hide(error, 'name', envelope.name);
+  if (error.name !== envelope.name) hide(error, 'name', envelope.name);
   hide(error, 'stack', envelope.stack ?? `${envelope.name}: ${envelope.message}`);
   if (envelope.cause !== undefined) hide(error, 'cause', restore(envelope.cause));
   for (const [key, value] of Object.entries(envelope.props)) {

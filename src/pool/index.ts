@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { type ErrorRebuild, errorRebuild } from './error-classes.js';
 export {
   PoolClosedError,
   TaskAbortedError,
@@ -17,5 +18,7 @@ export {
   WorkerOutOfMemoryError,
 } from './errors.js';
 export type { Source } from './input.js';
-export type { ApplyOptions, MapOptions, PoolOptions } from './options.js';
+export type { ApplyOptions, MapOptions, PoolOptions, TaskEvent } from './options.js';
 export { Pool } from './pool.js';
+export { NotInTaskError, type TaskContext, taskContext } from './task-context.js';
+export { type Transferable, transfer } from './transfer.js';

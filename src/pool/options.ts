@@ -53,6 +53,12 @@ export interface PoolOptions {
   /** Each worker's memory limits, as for `new Worker()`; exceeding them fails that worker's task. */
   readonly resourceLimits?: ResourceLimits;
   /**
+   * How long, in milliseconds, a running task whose `signal` aborts may take to stop by itself
+   * (its `taskContext().signal` aborts at once) before its worker is stopped and replaced.
+   * Default `0`: the worker is replaced at once, and the task's own signal never aborts.
+   */
+  readonly abortGracePeriod?: number;
+  /**
    * Receives the pool's timeline records on the main thread: one per `trackExecutionTime` call
    * made in a worker (with the worker's thread id), and the pool's own spans of each task
    * (`queued`, `dispatch` and `task` on the main thread, `run` in the worker). Pass a
@@ -80,8 +86,35 @@ export interface MapOptions {
   readonly chunksize?: number;
   /** Aborts the items not yet done: queued tasks never start, running ones stop their worker. */
   readonly signal?: AbortSignal;
-  /** Called on the main thread after each task completes, with the items done and the total. */
-  readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Called on the main thread once per item done, with the items done and the total, and for
+   * each progress event a task sends (`taskContext().progress(data)`), with the counts as they
+   * stand and the event as `{ item, data }`.
+   */
+  readonly onProgress?: (done: number, total: number, event?: TaskEvent) => void;
+  /**
+   * {@link Pool.imap} and {@link Pool.imapUnordered} over an input that is not an array: the
+   * most items read and not yet handed to the caller (queued, running, or done and waiting).
+   * Default: `size * 4 * chunksize`. For a lazily read input, `onProgress`'s `total` is the
+   * number of items read so far.
+   */
+  readonly maxInFlight?: number;
+}
+
+/**
+ * A progress event sent by a task with `taskContext().progress(data)`, as `onProgress` receives
+ * it.
+ *
+ * @example
+ * ```ts
+ * onProgress: (done, total, event) => { if (event) console.log(`item ${event.item}:`, event.data); }
+ * ```
+ */
+export interface TaskEvent {
+  /** The position, in the caller's input, of the item that sent it (0 for `apply`). */
+  readonly item: number;
+  /** What the task sent, by structured clone. */
+  readonly data: unknown;
 }
 
 /**
@@ -93,8 +126,13 @@ export interface MapOptions {
  * ```
  */
 export interface ApplyOptions {
-  /** Aborts the call: queued, it never starts; running, its worker is stopped and replaced. */
+  /**
+   * Aborts the call: queued, it never starts; running, its worker is stopped and replaced (after
+   * the pool's `abortGracePeriod`, during which the task may stop by itself).
+   */
   readonly signal?: AbortSignal;
+  /** Called for each progress event the task sends, as for {@link MapOptions.onProgress}. */
+  readonly onProgress?: (done: number, total: number, event?: TaskEvent) => void;
 }
 
 /** Pool options after validation, with defaults filled in. */
@@ -109,6 +147,7 @@ export interface ResolvedPoolOptions {
   readonly packages: readonly string[] | undefined;
   readonly key: string | Uint8Array | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
+  readonly abortGracePeriod: number;
   readonly onRecord: ((record: TimelineRecord) => void) | undefined;
 }
 
@@ -123,10 +162,11 @@ const POOL_KEYS = [
   'packages',
   'key',
   'resourceLimits',
+  'abortGracePeriod',
   'onRecord',
 ];
-const MAP_KEYS = ['chunksize', 'signal', 'onProgress'];
-const APPLY_KEYS = ['signal'];
+const MAP_KEYS = ['chunksize', 'signal', 'onProgress', 'maxInFlight'];
+const APPLY_KEYS = ['signal', 'onProgress'];
 
 /** Validates {@link PoolOptions} and fills in the defaults. */
 export function resolvePoolOptions(options: unknown): ResolvedPoolOptions {
@@ -180,15 +220,19 @@ export function resolvePoolOptions(options: unknown): ResolvedPoolOptions {
         ? 0
         : checkInteger(maxTasksPerWorker, 'options.maxTasksPerWorker', 1),
     timeout:
-      timeout === undefined ? undefined : checkMilliseconds(timeout, 'options.timeout', false),
+      timeout === undefined ? undefined : checkMilliseconds(timeout, 'options.timeout', 'above 0'),
     closeTimeout:
       closeTimeout === undefined
         ? DEFAULT_CLOSE_TIMEOUT
-        : checkMilliseconds(closeTimeout, 'options.closeTimeout', true),
+        : checkMilliseconds(closeTimeout, 'options.closeTimeout', 'from 0'),
     root: root === undefined ? undefined : String(root instanceof URL ? root.href : root),
     packages: packages as string[] | undefined,
     key: key as string | Uint8Array | undefined,
     resourceLimits: resourceLimits as ResourceLimits | undefined,
+    abortGracePeriod:
+      given.abortGracePeriod === undefined
+        ? 0
+        : checkMilliseconds(given.abortGracePeriod, 'options.abortGracePeriod', 'from 0'),
     onRecord: onRecord as ResolvedPoolOptions['onRecord'],
   };
 }
@@ -199,6 +243,7 @@ export function checkMapOptions(options: unknown): MapOptions {
   const given = options ?? {};
   checkKnownKeys(given, 'options', MAP_KEYS);
   if (given.chunksize !== undefined) checkInteger(given.chunksize, 'options.chunksize', 1);
+  if (given.maxInFlight !== undefined) checkInteger(given.maxInFlight, 'options.maxInFlight', 1);
   checkSignal(given.signal);
   if (given.onProgress !== undefined) checkFunction(given.onProgress, 'options.onProgress');
   return given as MapOptions;
@@ -210,6 +255,7 @@ export function checkApplyOptions(options: unknown): ApplyOptions {
   const given = options ?? {};
   checkKnownKeys(given, 'options', APPLY_KEYS);
   checkSignal(given.signal);
+  if (given.onProgress !== undefined) checkFunction(given.onProgress, 'options.onProgress');
   return given as ApplyOptions;
 }
 
@@ -238,12 +284,13 @@ function checkInteger(value: unknown, argument: string, minimum: number): number
 /** How long a stopping worker lets its tasks' leftover work run, by default. */
 const DEFAULT_CLOSE_TIMEOUT = 10_000;
 
-function checkMilliseconds(value: unknown, argument: string, zero: boolean): number {
+/** A delay for setTimeout, above 0 or from 0, at most its ceiling. */
+function checkMilliseconds(value: unknown, argument: string, from: 'above 0' | 'from 0'): number {
   // setTimeout's own ceiling: a longer delay would fire at once.
   const maximum = 2 ** 31 - 1;
-  const low = zero ? 'from 0' : 'above 0';
-  if (typeof value !== 'number' || !((zero ? value >= 0 : value > 0) && value <= maximum)) {
-    const message = `Expected \`${argument}\` to be a number of milliseconds ${low} and at most ${maximum}, got ${describeValue(value)}`;
+  const low = typeof value === 'number' && (from === 'from 0' ? value >= 0 : value > 0);
+  if (typeof value !== 'number' || !(low && value <= maximum)) {
+    const message = `Expected \`${argument}\` to be a number of milliseconds ${from} and at most ${maximum}, got ${describeValue(value)}`;
     throw typeof value === 'number' ? new RangeError(message) : new TypeError(message);
   }
   return value;

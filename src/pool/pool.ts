@@ -12,6 +12,7 @@ import { PoolClosedError } from './errors.js';
 import { refuseWhileImporting } from './import-guard.js';
 import { checkSource, readItems, type Source } from './input.js';
 import { autoChunksize, collect, inCompletionOrder, inOrder, type Job } from './job.js';
+import { iterateLazily } from './lazy.js';
 import {
   type ApplyOptions,
   checkApplyOptions,
@@ -26,6 +27,8 @@ import type { WorkerSetup } from './protocol.js';
 import { TaskRecorder } from './records.js';
 import { type FunctionReference, type ReferenceOptions, toReference } from './reference.js';
 import { type RunnerTask, type Sendable, TaskRunner } from './runner.js';
+import { settleJob } from './settled.js';
+import { CallProgress, type OnProgress } from './task-progress.js';
 
 /**
  * A pool of worker threads running functions that travel by reference, like Python's
@@ -118,17 +121,20 @@ export class Pool {
     if (!Array.isArray(args)) {
       throw new TypeError(`Expected \`args\` to be an array, got ${describeValue(args)}`);
     }
-    const signal = options === undefined ? undefined : checkApplyOptions(options).signal;
+    const { signal, onProgress } = options === undefined ? {} : checkApplyOptions(options);
     this.#checkOpen(fn);
     const known = this.#known.get(fn);
     let pending: Promise<Outcome>;
     const runner = this.#runner;
     if (known !== undefined && runner !== undefined && this.#preparing === 0) {
       // The fast path of a round trip: reference made and workers started, nothing to await.
-      pending = runner.submit(known, [args], true, 0, signal).outcome;
+      const counted =
+        onProgress === undefined ? undefined : new CallProgress(onProgress, 1).forTask(0);
+      pending = runner.submit(known, [args], true, 0, signal, counted?.hooks).outcome;
+      if (counted !== undefined) pending = pending.then(counted.finish);
       runner.pump();
     } else {
-      pending = this.#prepare(fn, [args], true, 1, signal).then(
+      pending = this.#prepare(fn, [args], true, 1, signal, onProgress).then(
         (job) => job.outcomes[0] as Promise<Outcome>,
       );
     }
@@ -183,15 +189,73 @@ export class Pool {
   }
 
   /**
+   * Like {@link Pool.map}, but every item runs whatever the others do, and each item's outcome
+   * comes back in input order in the shape of `Promise.allSettled`: the settled mode beside
+   * `map`'s fail-fast. After an item fails, the rest of its chunk is sent again as a task of its
+   * own; a fault that takes a whole task (exit, timeout) is the outcome of its first unfinished
+   * item.
+   *
+   * @param fn - a referenceable function of one argument
+   * @param iterable - the items (read in full first), sync or async
+   * @param options - see {@link MapOptions}; `onProgress` is called once per item settled
+   * @returns one `{ status: 'fulfilled', value }` or `{ status: 'rejected', reason }` per item,
+   *   in input order; it rejects only when the input cannot be read or `onProgress` throws
+   * @throws TypeError or {@link PoolClosedError} at once, as {@link Pool.map}
+   * @example
+   * ```ts
+   * const outcomes = await pool.mapSettled(parse, files);
+   * const failed = outcomes.filter((outcome) => outcome.status === 'rejected');
+   * ```
+   */
+  async mapSettled<A, R>(
+    fn: (arg: A) => R,
+    iterable: Source<A>,
+    options?: MapOptions,
+  ): Promise<PromiseSettledResult<Awaited<R>>[]> {
+    const checked = this.#checkMap(fn, iterable, options);
+    return this.#settleAll(fn, readItems(iterable, false), false, checked) as Promise<
+      PromiseSettledResult<Awaited<R>>[]
+    >;
+  }
+
+  /**
+   * Like {@link Pool.starmap}, in the settled mode of {@link Pool.mapSettled}.
+   *
+   * @param fn - a referenceable function
+   * @param iterable - argument lists (arrays), sync or async
+   * @param options - see {@link MapOptions}
+   * @returns one settled result per argument list, in input order
+   * @throws TypeError or {@link PoolClosedError} at once, as {@link Pool.starmap}
+   * @example
+   * ```ts
+   * await pool.starmapSettled(divide, [[1, 2], [1, 0]]);
+   * // [{ status: 'fulfilled', value: 0.5 }, { status: 'rejected', reason: RangeError }]
+   * ```
+   */
+  async starmapSettled<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    iterable: Source<A>,
+    options?: MapOptions,
+  ): Promise<PromiseSettledResult<Awaited<R>>[]> {
+    const checked = this.#checkMap(fn, iterable, options);
+    return this.#settleAll(fn, readItems(iterable, true), true, checked) as Promise<
+      PromiseSettledResult<Awaited<R>>[]
+    >;
+  }
+
+  /**
    * Like {@link Pool.map}, yielding each result in input order as soon as it and all before it
-   * are done. The work is submitted at once; leaving the loop early drops the tasks not started.
+   * are done. An array is submitted at once; any other iterable or async iterable is read
+   * lazily, `chunksize` items at a time (default 1, as Python's), never more than `maxInFlight`
+   * items ahead of the caller (default `size * 4 * chunksize`), so an endless input works in
+   * flat memory. Leaving the loop early drops the tasks not started and closes the input.
    *
    * @param fn - a referenceable function of one argument
    * @param iterable - the items, sync or async
    * @param options - see {@link MapOptions}
    * @returns an async iterable of the results, in input order
-   * @throws TypeError or {@link PoolClosedError} at once; task failures when iteration reaches
-   *   them, after the results before them
+   * @throws TypeError or {@link PoolClosedError} at once; task failures, and a failure of a
+   *   lazily read input, when iteration reaches them, after the results before them
    * @example
    * ```ts
    * for await (const count of pool.imap(countLorem, lines)) console.log(count);
@@ -295,6 +359,7 @@ export class Pool {
       timeout,
       resourceLimits,
       closeTimeout,
+      abortGracePeriod,
       onRecord,
     } = this.#options;
     const recorder = onRecord === undefined ? undefined : new TaskRecorder(onRecord);
@@ -304,6 +369,7 @@ export class Pool {
       size,
       timeout,
       resourceLimits,
+      abortGracePeriod,
       initializerLabel: initializerRef?.label,
       setup: {
         policy: this.#policy as WorkerSetup['policy'],
@@ -344,7 +410,7 @@ export class Pool {
     spread: boolean,
     chunksize: number | undefined,
     signal: AbortSignal | undefined,
-    onProgress?: (done: number, total: number) => void,
+    onProgress?: OnProgress,
   ): Promise<Job> {
     // Work submitted before close() counts as queued even while its reference is being made.
     this.#preparing += 1;
@@ -367,19 +433,21 @@ export class Pool {
       const cancel = (reason: unknown): void => {
         for (const task of tasks) runner.cancel(task, reason);
       };
-      const report =
-        onProgress === undefined ? undefined : progressReporter(onProgress, list.length, cancel);
+      const progress =
+        onProgress === undefined ? undefined : new CallProgress(onProgress, list.length, cancel);
       for (let offset = 0; offset < list.length; offset += size) {
+        const counted = progress?.forTask(offset);
         const { task, outcome } = runner.submit(
           ref,
           list.slice(offset, offset + size),
           spread,
           offset,
           signal,
+          counted?.hooks,
         );
         tasks.push(task);
         offsets.push(offset);
-        outcomes.push(report === undefined ? outcome : outcome.then(report));
+        outcomes.push(counted === undefined ? outcome : outcome.then(counted.finish));
       }
       runner.pump();
       return { outcomes, offsets, total: list.length, cancel };
@@ -407,6 +475,30 @@ export class Pool {
     return collect(job);
   }
 
+  async #settleAll(
+    fn: Function,
+    items: Promise<readonly unknown[]>,
+    spread: boolean,
+    options: MapOptions,
+  ): Promise<PromiseSettledResult<unknown>[]> {
+    // Counted as work in preparation until the last item settles, so that close() waits for the
+    // items sent again after a failure.
+    this.#preparing += 1;
+    try {
+      const list = await items;
+      return await settleJob(
+        list.length,
+        options.chunksize,
+        (start, end, size, onProgress) =>
+          this.#prepare(fn, list.slice(start, end), spread, size, options.signal, onProgress),
+        options.onProgress,
+      );
+    } finally {
+      this.#preparing -= 1;
+      this.#checkIdle();
+    }
+  }
+
   #iterate(
     fn: Function,
     iterable: Source<unknown>,
@@ -414,6 +506,24 @@ export class Pool {
     ordered: boolean,
   ): AsyncIterableIterator<unknown> {
     const checked = this.#checkMap(fn, iterable, options);
+    if (!Array.isArray(iterable)) {
+      // Any other input is read lazily, a bounded number of items ahead (lazy.ts).
+      const chunksize = checked.chunksize ?? 1;
+      return iterateLazily(
+        iterable,
+        {
+          submit: (items, onProgress) =>
+            this.#prepare(fn, items, false, items.length, checked.signal, onProgress),
+          isOpen: () => this.#state === 'open',
+        },
+        {
+          chunksize,
+          maxInFlight: checked.maxInFlight ?? this.size * 4 * chunksize,
+          ordered,
+          onProgress: checked.onProgress,
+        },
+      );
+    }
     // Submitted now, as Python's imap does, not when iteration starts.
     const started = this.#prepare(
       fn,
@@ -460,32 +570,6 @@ export class Pool {
 
 function labelOf(ref: FunctionReference): string {
   return `\`${ref.qualname}\` (${ref.module})`;
-}
-
-/**
- * Calls `onProgress` after each task that succeeded. When it throws, its error becomes the
- * outcome of that task (so the call rejects with it), the tasks not yet started are dropped,
- * and it is never called again.
- */
-function progressReporter(
-  onProgress: (done: number, total: number) => void,
-  total: number,
-  cancel: (reason: unknown) => void,
-): (result: Outcome) => Outcome {
-  let done = 0;
-  let failed = false;
-  return (result) => {
-    if (failed || 'error' in result) return result;
-    done += result.values.length;
-    try {
-      onProgress(done, total);
-      return result;
-    } catch (error) {
-      failed = true;
-      cancel(error);
-      return { values: result.values, error };
-    }
-  };
 }
 
 /**

@@ -24,8 +24,29 @@ export interface WirePolicy {
   readonly key?: string | Uint8Array;
 }
 
+/** The key that marks a task's progress event or item-done notice on piscina's `message` event. */
+export const TASK_EVENT = 'selfsame.pool.event';
+
+/**
+ * From a worker, on `parentPort`: a progress event a task sent (`item`, within the task, and
+ * `data`), or a notice that the first `done` items of the task are done.
+ */
+export type TaskEventMessage =
+  | { readonly [TASK_EVENT]: number; readonly item: number; readonly data: unknown }
+  | { readonly [TASK_EVENT]: number; readonly done: number };
+
+/** From the pool, on its cancel channel: the running task `cancel` should stop, and why. */
+export interface CancelMessage {
+  readonly cancel: number;
+  readonly reason: Carried;
+}
+
 /** What every worker receives once, as `workerData`. */
 export interface WorkerSetup {
+  /** The name of the pool's `BroadcastChannel` of cancellations, when it has a grace period. */
+  readonly cancelChannel?: string | undefined;
+  /** The shared ring of cancelled task ids (slot `id % 1024`), read as each task starts. */
+  readonly cancelFlags?: Int32Array | undefined;
   readonly policy: WirePolicy;
   /** The initializer's reference, as JSON text. */
   readonly initializer: string | undefined;
@@ -113,6 +134,10 @@ export interface ErrorEnvelope {
   readonly cause?: Carried;
   /** an `AggregateError`'s errors */
   readonly errors?: readonly Carried[];
+  /** a user's error class, by reference as JSON text (see `error-classes.ts`) */
+  readonly classRef?: string;
+  /** why the worker could not reference the error's class */
+  readonly classRefusal?: string;
 }
 
 /** A thrown value: an error as an envelope, anything else as a cloneable value. */
@@ -138,6 +163,8 @@ export type TaskResponse = unknown[] | Uint8Array | TaskReport;
 export interface TaskReport {
   readonly values: unknown[];
   readonly failure?: Failure;
+  /** how many progress events the task sent: the pool delivers them all before settling */
+  readonly events?: number;
   /** the worker's timeline records since its last answer, when the pool collects them */
   readonly records?: RecordBatch;
 }

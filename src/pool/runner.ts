@@ -16,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
+import { Cancellation } from './cancellation.js';
+import { namesClasses, resolveClasses } from './error-classes.js';
 import { PoolClosedError, UncloneableError } from './errors.js';
 import {
   cannotStart,
@@ -32,12 +34,22 @@ import {
   type DrainReport,
   OUT_OF_BAND,
   type OutOfBandMessage,
+  TASK_EVENT,
   type TaskMessage,
+  type TaskReport,
   type TaskResponse,
   UNANSWERED,
   type WorkerSetup,
 } from './protocol.js';
 import { epochNow, type TaskRecorder } from './records.js';
+import {
+  afterEvents,
+  deliver,
+  isTaskEvent,
+  type Relayed,
+  type TaskHooks,
+} from './task-progress.js';
+import { transferListOf } from './transfer.js';
 
 /** A function ready to send: its reference as JSON text (one string clones fastest), its label. */
 export interface Sendable {
@@ -46,7 +58,7 @@ export interface Sendable {
 }
 
 /** One task as the runner tracks it, from `submit()` until its worker slot is free again. */
-export interface RunnerTask {
+export interface RunnerTask extends Relayed {
   readonly id: number;
   readonly fn: Sendable;
   /** The items: argument lists when `spread`, else each item the one argument. */
@@ -59,6 +71,8 @@ export interface RunnerTask {
   dispatched: boolean;
   /** Its outcome has been delivered. */
   settled: boolean;
+  /** Its worker answered (the outcome may still wait for its progress events or error class). */
+  answered: boolean;
   /** Stops the task on its worker; made at dispatch when it has a signal or a timeout. */
   controller?: AbortController;
   timer?: ReturnType<typeof setTimeout>;
@@ -74,6 +88,8 @@ export interface RunnerOptions {
   readonly resourceLimits: ResourceLimits | undefined;
   readonly setup: WorkerSetup;
   readonly initializerLabel: string | undefined;
+  /** How long a running task may take to stop by itself once aborted; 0: stop its worker now. */
+  readonly abortGracePeriod: number;
   /** Called after every task settles or frees its slot, so the pool can tell when it is idle. */
   readonly onSettle: () => void;
   /** Records the tasks' spans when the pool collects timeline records (`onRecord`). */
@@ -98,6 +114,12 @@ export class TaskRunner {
   readonly #queue: RunnerTask[] = [];
   /** Tasks holding a worker slot, until piscina's own promise for them settles. */
   readonly #running = new Map<number, RunnerTask>();
+  /**
+   * Tasks dispatched and not settled, by id: their progress events may still arrive after
+   * piscina freed their slot (the events travel apart from the answer, see task-progress.ts).
+   */
+  readonly #relaying = new Map<number, RunnerTask>();
+  readonly #cancellation: Cancellation;
   /** One abort listener per signal, however many tasks share it (a map of 10,000 items). */
   readonly #watches = new Map<AbortSignal, Watch>();
   /** This pool's threads until they exit, and the ids of those whose dispatcher has started. */
@@ -113,10 +135,16 @@ export class TaskRunner {
   /** @throws {@link UncloneableError} when `initargs` cannot be sent to the workers */
   constructor(options: RunnerOptions) {
     this.#options = options;
-    const { size, setup, resourceLimits } = options;
+    this.#cancellation = new Cancellation(options.abortGracePeriod);
+    const { size, resourceLimits } = options;
+    const setup: WorkerSetup = {
+      ...options.setup,
+      cancelChannel: this.#cancellation.channelName,
+      cancelFlags: this.#cancellation.flags,
+    };
     try {
       this.#piscina = new Piscina({
-        filename: fileURLToPath(new URL('./dispatcher-entry.cjs', import.meta.url)),
+        filename: dispatcherFile(),
         minThreads: size,
         maxThreads: size,
         concurrentTasksPerWorker: 1,
@@ -166,6 +194,7 @@ export class TaskRunner {
     spread: boolean,
     offset: number,
     signal: AbortSignal | undefined,
+    hooks?: TaskHooks,
   ): { task: RunnerTask; outcome: Promise<Outcome> } {
     let resolve!: (outcome: Outcome) => void;
     const outcome = new Promise<Outcome>((done) => {
@@ -181,7 +210,10 @@ export class TaskRunner {
       resolve,
       dispatched: false,
       settled: false,
+      answered: false,
       timedOut: false,
+      hooks,
+      events: 0,
     };
     if (signal?.aborted) this.#settle(task, { values: [], error: this.#aborted(task) });
     else if (this.#startFailure !== undefined) this.#settle(task, this.#cannotStart(task));
@@ -291,6 +323,7 @@ export class TaskRunner {
     this.#stopped ??= (async () => {
       await this.#piscina.destroy();
       await Promise.all(this.#exits.values());
+      this.#cancellation.close();
       unwatchThreads(this);
     })();
     return this.#stopped;
@@ -299,6 +332,7 @@ export class TaskRunner {
   #dispatch(task: RunnerTask): void {
     task.dispatched = true;
     this.#running.set(task.id, task);
+    this.#relaying.set(task.id, task);
     const { timeout } = this.#options;
     if (task.signal !== undefined || timeout !== undefined) {
       const controller = new AbortController();
@@ -319,6 +353,8 @@ export class TaskRunner {
     const handing = recorder === undefined ? 0 : epochNow();
     const { encoded } = task;
     const message: TaskMessage = [task.id, task.fn.wire, encoded || task.items, task.spread];
+    // Arguments marked with transfer() move to the worker (transfer.ts).
+    const moved = encoded ? [] : transferListOf(task.items, task.spread);
     this.#piscina
       .run(message, {
         ...(task.controller === undefined ? {} : { signal: task.controller.signal }),
@@ -327,12 +363,14 @@ export class TaskRunner {
         ...(encoded && ownsBuffer(encoded)
           ? { transferList: [encoded.buffer as ArrayBuffer] }
           : {}),
+        ...(moved.length > 0 ? { transferList: moved } : {}),
       })
       .then(
         (response: TaskResponse) => this.#free(task, () => this.#answer(task, response)),
         (error: unknown) =>
           this.#free(task, () => {
-            if (!task.settled) this.#settle(task, this.#rejected(task, error));
+            // A retiring worker answered on its own port, then exited: its answer stands.
+            if (!task.answered) this.#settle(task, this.#rejected(task, error));
           }),
       );
     recorder?.dispatched(task, handing);
@@ -356,6 +394,11 @@ export class TaskRunner {
   }
 
   #onOutOfBand(message: unknown): void {
+    if (isTaskEvent(message)) {
+      const task = this.#relaying.get(message[TASK_EVENT]);
+      if (task !== undefined) deliver(task, message);
+      return;
+    }
     if (typeof message !== 'object' || message === null || !(OUT_OF_BAND in message)) return;
     const received = message as OutOfBandMessage;
     switch (received[OUT_OF_BAND]) {
@@ -379,22 +422,45 @@ export class TaskRunner {
   }
 
   #answer(task: RunnerTask, response: TaskResponse): void {
+    if (task.answered) return;
+    task.answered = true;
     if (!Array.isArray(response) && !isEncoded(response) && response.records !== undefined) {
       this.#options.recorder?.received(response.records);
     }
     if (Array.isArray(response)) this.#settle(task, { values: response });
     else if (isEncoded(response)) this.#settle(task, { values: decode(response) });
     else {
-      this.#settle(
-        task,
-        response.failure === undefined ? response : fromResponse(response, this.#facts(task)),
-      );
+      const { failure } = response;
+      if (failure !== undefined && namesClasses(failure.thrown)) {
+        // The error's class travelled by reference: resolve it before the error is rebuilt.
+        void resolveClasses(failure.thrown, this.#options.setup.policy).then(() =>
+          this.#report(task, response),
+        );
+      } else this.#report(task, response);
     }
   }
 
-  #settle(task: RunnerTask, outcome: Outcome): void {
+  /** Settles an answered task once every progress event it sent was delivered. */
+  #report(task: RunnerTask, response: TaskReport): void {
+    if (response.events !== undefined && task.events < response.events) {
+      afterEvents(task, response.events, () => this.#report(task, { ...response, events: 0 }));
+      return;
+    }
+    this.#settle(
+      task,
+      response.failure === undefined ? response : fromResponse(response, this.#facts(task)),
+    );
+  }
+
+  #settle(task: RunnerTask, settled: Outcome): void {
     if (task.settled) return;
     task.settled = true;
+    this.#relaying.delete(task.id);
+    let outcome = this.#cancellation.settle(task, settled);
+    // A hook (the caller's onProgress) threw while the task ran: that is the task's failure.
+    if (task.hookError !== undefined) {
+      outcome = { values: outcome.values, error: task.hookError.error };
+    }
     // Answered: a retiring worker's wait for its leftover work is bounded by `closeTimeout`,
     // and must not be cut short by the timeout of the task it already answered.
     clearTimeout(task.timer);
@@ -426,8 +492,13 @@ export class TaskRunner {
   #abort(signal: AbortSignal, watch: Watch): void {
     this.#watches.delete(signal);
     for (const task of watch.tasks) {
-      if (task.dispatched) task.controller?.abort(signal.reason);
-      else this.#settle(task, { values: [], error: this.#aborted(task) });
+      if (task.dispatched) {
+        const { controller } = task;
+        // With an abortGracePeriod the task is asked to stop first (cancellation.ts).
+        if (controller !== undefined) {
+          this.#cancellation.abort(task, signal, () => controller.abort(signal.reason));
+        }
+      } else this.#settle(task, { values: [], error: this.#aborted(task) });
     }
   }
 
@@ -495,6 +566,20 @@ function watchThreads(runner: TaskRunner): void {
 
 function unwatchThreads(runner: TaskRunner): void {
   if (watching.delete(runner) && watching.size === 0) process.off('worker', onWorker);
+}
+
+/**
+ * The dispatcher's CommonJS entry is the only file piscina ever loads (see
+ * `dispatcher-entry.cts` for why it is CommonJS). A worker thread needs compiled JavaScript,
+ * so when this module runs from its TypeScript source (the test suite), the build's dispatcher
+ * is used.
+ */
+function dispatcherFile(): string {
+  const here = import.meta.url;
+  const url = here.endsWith('.ts')
+    ? new URL('../../dist/pool/dispatcher-entry.cjs', here)
+    : new URL('./dispatcher-entry.cjs', here);
+  return fileURLToPath(url);
 }
 
 /** Whether `bytes` is a view of the whole of its own buffer, which may then be transferred. */
