@@ -545,7 +545,7 @@ describe('Pool: faults', () => {
       expect(JSON.parse(output)).toEqual({
         name: 'NotReferenceableError',
         code: 'ERR_SELFSAME_NOT_REFERENCEABLE',
-        message: `Can't serialize add: its module \`${pathToFileURL(fileURLToPath(new URL('tasks.js', fixtures))).href}\` lies neither under the root \`${real}\` nor in a package listed in \`options.packages\`. The pool's \`root\` defaults to the working directory (\`${real}\`): pass the directory of your modules, for example \`new Pool({ root: import.meta.dirname })\``,
+        message: `Can't serialize add: its module \`${pathToFileURL(fileURLToPath(new URL('tasks.js', fixtures))).href}\` lies neither under the root \`${real}\` nor in a package listed in \`options.packages\`; set \`options.root\` to a directory that holds it, or list its package. The pool's \`root\` defaults to the working directory (\`${real}\`): pass the directory of your modules, for example \`new Pool({ root: import.meta.dirname })\``,
       });
     } finally {
       rmSync(cwd, { recursive: true, force: true });
