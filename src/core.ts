@@ -1,8 +1,8 @@
 /**
  * selfsame's small entry, `selfsame/core`: identities, `wraps` and `createDecorator`, without
  * references or timing. A module that only registers functions or builds decorators (a pool's
- * task module, say) loads 21 files here instead of the 42 of `selfsame`; both entries share the
- * same modules, so mixing them is safe.
+ * task module, say) loads about half the files of `selfsame` here; both entries share the same
+ * modules, so mixing them is safe.
  *
  * @example
  * ```ts

@@ -11,7 +11,7 @@ import { checkFunction, checkKnownKeys, checkOptions } from './internal/check.js
 import { defineHidden } from './internal/define.js';
 import { describeValue, ownName } from './internal/describe.js';
 import { DOC_KEY, MODULE_KEY, QUALNAME_KEY, WRAPPED_KEY } from './internal/keys.js';
-import { ownData } from './internal/own-data.js';
+import { metaUrl, ownData } from './internal/own-data.js';
 import { isQualname, MAX_QUALNAME_LENGTH } from './qualname.js';
 
 /** Any function or class constructor. */
@@ -142,7 +142,7 @@ export function checkModule(value: unknown, argument: string): string {
   let url: unknown = value;
   let named = argument;
   if (typeof value === 'object' && value !== null) {
-    url = ownData(value, 'url');
+    url = metaUrl(value);
     named = `${argument}.url`;
   }
   if (typeof url !== 'string' || url.length > MAX_MODULE_LENGTH || !MODULE_SHAPE.test(url)) {

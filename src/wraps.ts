@@ -11,6 +11,7 @@
 import './internal/symbol-metadata.js';
 import { UnwrapLoopError, WrapperPropertyError } from './errors.js';
 import { identityOf } from './identity.js';
+import { isProxy } from './internal/builtins.js';
 import { checkFunction, checkKnownKeys, checkOptions } from './internal/check.js';
 import { refusalReason } from './internal/define.js';
 import { describeValue } from './internal/describe.js';
@@ -218,12 +219,23 @@ function stopOf(options: unknown): ((fn: Function) => boolean) | undefined {
 }
 
 /** The body shared by {@link updateWrapper} and {@link wraps}, once arguments are checked. */
+function proxyRefusal(argument: 'wrapper' | 'wrapped'): TypeError {
+  return new TypeError(
+    `Expected \`${argument}\` to be a function, got a Proxy (its traps are never run); wrap the function it stands for`,
+  );
+}
+
 function update<F extends Function>(wrapper: Function, wrapped: F, plan: Plan): F {
   if (wrapper === wrapped) {
     throw new TypeError(
       `Expected \`wrapper\` to be another function than \`wrapped\`, got ${describeValue(wrapper)} for both`,
     );
   }
+  // Before any property is read or written: through a Proxy each step would run a trap, and a
+  // Proxy of `wrapped` as the wrapper would write the link onto `wrapped` itself, which would
+  // then wrap itself.
+  if (isProxy(wrapper)) throw proxyRefusal('wrapper');
+  if (isProxy(wrapped)) throw proxyRefusal('wrapped');
   // Checked first so that a frozen or sealed wrapper is refused before anything changes: the
   // link below is a new property, which such a wrapper can never take.
   if (!Object.isExtensible(wrapper))

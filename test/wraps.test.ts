@@ -332,6 +332,32 @@ describe('updateWrapper, JavaScript functions', () => {
       ),
     );
   });
+
+  it('refuses a Proxy as either function, before any trap runs: `wrapped` never wraps itself', () => {
+    function f() {}
+    let traps = 0;
+    const counting: Record<string, (...args: unknown[]) => unknown> = {};
+    for (const trap of Object.getOwnPropertyNames(Reflect)) {
+      counting[trap] = (...args: unknown[]) => {
+        traps += 1;
+        return (Reflect[trap as keyof typeof Reflect] as (...a: unknown[]) => unknown)(...args);
+      };
+    }
+    const proxy = new Proxy(f, counting as ProxyHandler<typeof f>);
+    expect(() => updateWrapper(proxy, f)).toThrow(
+      new TypeError(
+        'Expected `wrapper` to be a function, got a Proxy (its traps are never run); wrap the function it stands for',
+      ),
+    );
+    expect(() => wraps(proxy)(function wrapper() {})).toThrow(
+      new TypeError(
+        'Expected `wrapped` to be a function, got a Proxy (its traps are never run); wrap the function it stands for',
+      ),
+    );
+    expect(traps).toBe(0);
+    expect(identityOf(f).wrapped).toBeUndefined();
+    expect(unwrap(f)).toBe(f);
+  });
 });
 
 describe('updateWrapper, kinds of functions', () => {

@@ -12,7 +12,7 @@ import { metadataSymbol } from '../internal/metadata.js';
 import { ownConstructor, ownData } from '../internal/own-data.js';
 import { segmentOf } from '../qualname.js';
 import { type DecoratorSpec, decorate, makeContext, siteOf } from './decorate.js';
-import { localName, memberQualname, settleQualname } from './member-qualname.js';
+import { localName, memberQualname, nameProvisionally, settleQualname } from './member-qualname.js';
 import { acceptedKinds, checkKind, kindWord, positionOf } from './position.js';
 import type { DecorationContext } from './types.js';
 
@@ -95,8 +95,18 @@ function settleLater<Options>(
       : ownerOfInstance(this, metadata, context.name, wrapper);
     if (owner === undefined) return;
     settled = true;
-    const qualname = memberQualname(segmentOf(ownName(owner)), context.kind, context.name);
-    settleQualname(wrapper, localName(site, qualname));
+    const qualname = () =>
+      localName(site, memberQualname(segmentOf(ownName(owner)), context.kind, context.name));
+    if (!context.static) {
+      settleQualname(wrapper, qualname());
+      return;
+    }
+    // esbuild (and so tsx) runs static initializers while the class is still bound to a
+    // temporary name and names it only afterwards, in the same synchronous code
+    // (`__runInitializers(_init, 3, _Tasks); __name(_Tasks, "Tasks")`): name the member now,
+    // and settle it once that code has run, with the name the class ended up with.
+    nameProvisionally(wrapper, qualname());
+    queueMicrotask(() => settleQualname(wrapper, qualname()));
   });
 }
 

@@ -29,9 +29,18 @@ export function isProvisional(fn: Function): boolean {
 
 /** Replaces the provisional qualname down the chain of wrappers this copy of selfsame built. */
 export function settleQualname(wrapper: Function, qualname: string): void {
+  renameChain(wrapper, qualname, { settle: true });
+}
+
+/** Gives the chain of provisional wrappers `qualname` for now, leaving it open to a later settle. */
+export function nameProvisionally(wrapper: Function, qualname: string): void {
+  renameChain(wrapper, qualname, { settle: false });
+}
+
+function renameChain(wrapper: Function, qualname: string, { settle }: { settle: boolean }): void {
   let current: Function | undefined = wrapper;
   while (current !== undefined && provisional.has(current)) {
-    provisional.delete(current);
+    if (settle) provisional.delete(current);
     // Runs inside the user's constructor: a wrapper frozen since keeps its provisional name
     // rather than failing the construction.
     const slot = { value: qualname, writable: false, enumerable: false, configurable: true };

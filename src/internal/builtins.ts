@@ -11,3 +11,15 @@ export function nodeBuiltin<T>(id: `node:${string}`): T | undefined {
     ? (proc.getBuiltinModule(id) as T | undefined)
     : undefined;
 }
+
+let proxyCheck: ((value: unknown) => boolean) | undefined;
+
+/**
+ * Whether `value` is a Proxy, where the runtime can tell (Node's `util.types.isProxy`, reached
+ * once); `false` where it cannot, as plain JavaScript has no way to ask without running a trap.
+ */
+export function isProxy(value: unknown): boolean {
+  proxyCheck ??=
+    nodeBuiltin<typeof import('node:util')>('node:util')?.types.isProxy ?? (() => false);
+  return proxyCheck(value);
+}

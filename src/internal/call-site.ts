@@ -51,6 +51,7 @@ const COMPILER_HELPERS = new Set([
   '__decoratorStart',
   '_ts_decorate',
   '_apply_decs_2203_r',
+  '_apply_decs_2311',
   '_applyDecs2311',
 ]);
 
@@ -87,11 +88,17 @@ function siteFrom(
 ): { readonly site: DecorationSite; readonly settled: boolean } {
   let module: string | undefined;
   let afterStaticBlock = false;
-  for (const frame of frames) {
+  // Every frame below a compiler helper is decorator machinery, never the class's definition
+  // site: SWC's inline helpers (its default) paste `_apply_decs_2311` and its nested functions
+  // (`applyDec`, `memberDec`) into the user's module, where they would read as enclosing
+  // functions (`applyDec.<locals>.Tasks.run`).
+  const machinery = frames.findIndex((frame) => COMPILER_HELPERS.has(functionName(frame) ?? ''));
+  for (const [index, frame] of frames.entries()) {
+    if (index < machinery) continue;
     const file = fileUrlOf(frame.getFileName());
     if (file === undefined) return { site: { module, enclosing: undefined }, settled: true };
     if (file.startsWith(OWN_ROOT)) continue;
-    const name = frame.getFunctionName();
+    const name = functionName(frame);
     if (name !== null && isHelper(name, file)) continue;
     if (name === STATIC_BLOCK) {
       module ??= file;
@@ -99,12 +106,24 @@ function siteFrom(
       continue;
     }
     module ??= file;
-    if (isModuleBody(frame, name)) return { site: { module, enclosing: undefined }, settled: true };
+    if (isModuleBody(frame, frames[index + 1])) {
+      // Without enclosing positions the last frame read may be a body only because the read
+      // stopped there: settled only by a deeper read, or by a stack shorter than the read.
+      const cut = index === frames.length - 1 && !hasEnclosingPositions(frame);
+      return { site: { module, enclosing: undefined }, settled: !cut };
+    }
+    // Without enclosing positions (Bun, Deno) an anonymous frame (a static block, the arrow
+    // TypeScript wraps a decorated class in, or an arrow of the user's) cannot be told apart:
+    // it names nothing, and the search goes on outward.
+    if (name === null && !hasEnclosingPositions(frame)) continue;
     if (afterStaticBlock && name === null) {
       afterStaticBlock = false;
       continue;
     }
-    return { site: { module, enclosing: segmentOf(withoutReceiver(name)) }, settled: true };
+    // A member's helper may lie below the frames read (SWC's inline helpers nest three deep):
+    // a function found before any helper is settled only by a deeper read.
+    const site = { module, enclosing: segmentOf(withoutReceiver(name)) };
+    return { site, settled: !member || machinery !== -1 };
   }
   return { site: { module, enclosing: undefined }, settled: false };
 }
@@ -125,8 +144,8 @@ export function isModuleEvaluating(moduleUrl: string, above: Function): boolean 
   const frames = captureFrames(above, 60);
   if (frames === undefined) return false;
   return frames.some(
-    (frame) =>
-      fileUrlOf(frame.getFileName()) === moduleUrl && isModuleBody(frame, frame.getFunctionName()),
+    (frame, index) =>
+      fileUrlOf(frame.getFileName()) === moduleUrl && isModuleBody(frame, frames[index + 1]),
   );
 }
 
@@ -160,13 +179,29 @@ function isHelper(name: string, file: string): boolean {
   return COMPILER_HELPERS.has(name) || file.includes('/node_modules/');
 }
 
+/** A frame's function name; `null` when anonymous (V8 says `null`, Bun's JavaScriptCore `''`). */
+function functionName(frame: CallSite): string | null {
+  return frame.getFunctionName() || null;
+}
+
+/** Whether the runtime tells a frame's enclosing position (V8 under Node does; Bun, Deno do not). */
+function hasEnclosingPositions(frame: CallSite): boolean {
+  return typeof frame.getEnclosingLineNumber === 'function';
+}
+
 /**
  * True for the frame of a module's own body. V8 gives it no function name, and its enclosing
  * position is the very start of the script (column 1, or none when a loader such as vitest's
  * wraps the module in a function on the first line); an anonymous function always starts later.
+ * Deno and Bun give no enclosing position at all: there the module body is the anonymous frame
+ * that no other frame of user code called (`next` is the runtime's own, or there is none), so an
+ * anonymous function called from a timer or an event reads as a module body there.
  */
-function isModuleBody(frame: CallSite, name: string | null): boolean {
-  if (name !== null) return false;
+function isModuleBody(frame: CallSite, next: CallSite | undefined): boolean {
+  if (functionName(frame) !== null) return false;
+  if (!hasEnclosingPositions(frame)) {
+    return next === undefined || fileUrlOf(next.getFileName()) === undefined;
+  }
   const line = frame.getEnclosingLineNumber?.();
   const column = frame.getEnclosingColumnNumber?.();
   return line === 1 && (column === null || column === undefined || column <= 1);

@@ -30,3 +30,16 @@ export function ownConstructor(proto: object): Function | undefined {
   const value = ownData(proto, 'constructor');
   return typeof value === 'function' ? value : undefined;
 }
+
+/**
+ * The `url` of an `import.meta`-like object, read as an own data property. Bun's `import.meta`
+ * is exotic: no own property descriptors and no prototype, yet `url` reads as a string; with
+ * no descriptor and no prototype there is no getter to run, so that one shape is read directly.
+ */
+export function metaUrl(meta: object): unknown {
+  const url = ownData(meta, 'url');
+  if (url !== undefined || Object.getOwnPropertyDescriptor(meta, 'url') !== undefined) return url;
+  return Object.getPrototypeOf(meta) === null && Reflect.ownKeys(meta).length === 0
+    ? (meta as { url?: unknown }).url
+    : undefined;
+}

@@ -32,8 +32,8 @@ export const AHEAD_MIN_ITEMS = 512;
 
 /** Whether every value (or, with `spread`, every argument of every list) is a primitive. */
 export function allPrimitive(values: readonly unknown[], spread: boolean): boolean {
-  // An indexed loop with one `typeof` per value: about 1 ns a value, against 15 for for-of with
-  // three tests, on the main thread's critical path.
+  // An indexed loop with one `typeof` per value, on the main thread's critical path: 3-4 ns a
+  // value on this (loaded) machine, against about 20 for `Array#some` with three tests.
   for (let index = 0; index < values.length; index++) {
     const value = values[index];
     if (spread) {

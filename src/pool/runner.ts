@@ -194,8 +194,11 @@ export class TaskRunner {
       this.#piscina
         .run(message, {
           ...(signal === undefined ? {} : { signal }),
-          // The bytes are the task's own (v8.serialize gives each its own buffer): moved, not copied.
-          ...(encoded ? { transferList: [encoded.buffer as ArrayBuffer] } : {}),
+          // The bytes are moved, not copied, when they own their whole buffer (v8.serialize gives
+          // each batch its own): a view into a shared buffer would detach the rest of it.
+          ...(encoded && ownsBuffer(encoded)
+            ? { transferList: [encoded.buffer as ArrayBuffer] }
+            : {}),
         })
         .then(
           (response: TaskResponse) => this.#answer(task, response),
@@ -297,4 +300,9 @@ function dispatcherFile(): string {
     ? new URL('../../dist/pool/dispatcher-entry.cjs', here)
     : new URL('./dispatcher-entry.cjs', here);
   return fileURLToPath(url);
+}
+
+/** Whether `bytes` is a view of the whole of its own buffer, which may then be transferred. */
+function ownsBuffer(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
 }

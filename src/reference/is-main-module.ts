@@ -2,7 +2,7 @@
  * `isMainModule`: Python's `if __name__ == "__main__":` for ES modules.
  */
 import { describeValue } from '../internal/describe.js';
-import { ownData } from '../internal/own-data.js';
+import { metaUrl } from '../internal/own-data.js';
 import { fs, path, url, workerThreads } from './node.js';
 
 /**
@@ -20,8 +20,7 @@ import { fs, path, url, workerThreads } from './node.js';
  * ```
  */
 export function isMainModule(meta: { readonly url: string }): boolean {
-  const moduleUrl: unknown =
-    typeof meta === 'object' && meta !== null ? ownData(meta, 'url') : undefined;
+  const moduleUrl: unknown = typeof meta === 'object' && meta !== null ? metaUrl(meta) : undefined;
   if (typeof moduleUrl !== 'string') {
     throw new TypeError(
       `Expected \`meta\` to be \`import.meta\` (an object with a string \`url\`), got ${describeValue(meta)}`,

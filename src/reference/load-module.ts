@@ -52,7 +52,10 @@ async function importNamespace(moduleUrl: string, where: string): Promise<Loaded
   const source = `import * as namespace from ${JSON.stringify(moduleUrl)}; export { namespace };`;
   let trampoline: { namespace?: unknown };
   try {
-    trampoline = await import(`data:text/javascript,${encodeURIComponent(source)}`);
+    // Base64, not percent-encoding: Bun imports a percent-encoded `data:` URL as a string asset
+    // (its default export is the URL), but evaluates a base64 one. The source is ASCII (a
+    // `file:` URL is percent-encoded), so `btoa` takes it whole.
+    trampoline = await import(`data:text/javascript;base64,${btoa(source)}`);
   } catch (error) {
     throw new ReferenceResolveError(`Cannot resolve ${where}: importing the module failed`, {
       cause: error,

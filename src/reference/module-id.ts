@@ -8,8 +8,24 @@ import { ReferencePolicyError, ReferenceResolveError } from '../errors.js';
 import { fs, path, url } from './node.js';
 import { PACKAGE_NAME, type Policy } from './options.js';
 
-/** The file extensions Node runs as JavaScript modules without flags or loaders. */
-export const MODULE_EXTENSIONS: readonly string[] = ['.js', '.mjs', '.cjs'];
+/**
+ * The file extensions this process and its worker threads import without a loader: JavaScript,
+ * and TypeScript while Node strips types (on by default from Node 22.18 and 24), since worker
+ * threads strip them the same way. A loader registered by tsx or vitest does not reach workers,
+ * so a `.ts` module is refused there, with the way out in the message.
+ */
+export const MODULE_EXTENSIONS: readonly string[] = [
+  '.js',
+  '.mjs',
+  '.cjs',
+  ...(nodeStripsTypes() ? ['.ts', '.mts', '.cts'] : []),
+];
+
+/** `process.features.typescript` is `'strip'` or `'transform'` while Node runs `.ts` files. */
+function nodeStripsTypes(): boolean {
+  const node = (globalThis as { process?: { features?: { typescript?: unknown } } }).process;
+  return typeof node?.features?.typescript === 'string';
+}
 
 // One path segment: no `.` or `..`, no `%` escapes, no `?`/`#`, no `:` (so no scheme, no drive).
 const PATH_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9_@+~.-]+$/;

@@ -55,7 +55,11 @@ const EVALUATING_GRACE_MS = 1000;
 /**
  * Makes a reference to `fn` that {@link fromReference} resolves to this very function,
  * and proves it first: imports the module, walks the qualname and requires the same object.
- * The proof is cached per function.
+ * The proof is cached per function, and every later call walks its path again, so that a name
+ * rebound since is refused (pickle's `it's not the same object as ...`). A function whose name
+ * does not lead to it is looked for by the object itself among the exports and their static
+ * members (a bundler's `countWords2` exported as `countWords`). For a {@link partial}, the
+ * reference is its function's, with the bound arguments as data in `args`.
  *
  * The module comes from `fn`'s recorded identity (`defineIdentity(fn, { module: import.meta })`
  * or a selfsame decorator applied at a module's top level); for a function nobody registered,
@@ -66,8 +70,10 @@ const EVALUATING_GRACE_MS = 1000;
  * @param options - `root` and `packages` decide the module id; `key` signs the reference
  * @returns a frozen, JSON-safe {@link FunctionReference}
  * @throws {@link NotReferenceableError} when `fn` cannot be found again by module and qualname:
- *   a local, anonymous, bound or native function, an instance method, a function not exported
- *   or exported under another name, or a module outside the root and the listed packages; and,
+ *   a local (named as pickle names it, `naive.<locals>.wrapper`), anonymous, bound or native
+ *   function, a Proxy, an instance method, a function no path of its module holds, a module
+ *   outside the root and the listed packages, or a partial binding data structured clone
+ *   cannot carry; and,
  *   after a grace of one second, when the call is awaited by a top-level `await` of the very
  *   module it must import, which could never finish evaluating
  * @throws TypeError when `fn` is not a function or `options` is malformed
@@ -216,7 +222,7 @@ async function prove(fn: Function, policy: Policy): Promise<Omit<Proof, 'policyI
   const ids = moduleIdsOf(moduleUrl, policy);
   if (ids.length === 0) {
     throw new NotReferenceableError(
-      `Can't serialize ${qualname}: its module \`${moduleUrl}\` lies neither under the root \`${policy.root}\` nor in a package listed in \`options.packages\``,
+      `Can't serialize ${qualname}: its module \`${moduleUrl}\` lies neither under the root \`${policy.root}\` nor in a package listed in \`options.packages\`; set \`options.root\` to a directory that holds it, or list its package`,
     );
   }
   const problem = walkableProblem(qualname);
@@ -257,7 +263,7 @@ async function prove(fn: Function, policy: Policy): Promise<Omit<Proof, 'policyI
     throw new NotReferenceableError(
       step.ok
         ? `Can't serialize ${qualname}: it's not the same object as ${id}.${qualname}`
-        : `Can't serialize ${qualname}: it's not found as ${id}.${qualname}`,
+        : `Can't serialize ${qualname}: it's not found as ${id}.${qualname}; export it from \`${id}\``,
     );
   }
   const { segments } = found;
@@ -376,7 +382,7 @@ function refusedModule(
     ? error.message.slice(prefix.length)
     : error.message;
   const wayOut = /\.[cm]?ts$/.test(id)
-    ? '; the module is TypeScript, which a worker thread or another process cannot import without a loader: compile it and run the JavaScript'
+    ? '; the module is TypeScript, which a worker thread or another process cannot import without a loader: compile it and run the JavaScript, or run it on Node 22.18+ or 24, whose type stripping reaches worker threads'
     : error instanceof ReferencePolicyError && rule.startsWith('a module path may hold only')
       ? '; rename the file or its folders under the root'
       : '';

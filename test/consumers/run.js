@@ -22,7 +22,8 @@ const bin = {
   node22: join(work, 'node_modules/node22/bin/node'),
   node24: join(work, 'node_modules/node24/bin/node'),
   node26: join(work, 'node_modules/node26/bin/node'),
-  bun: join(work, 'node_modules/bun/bin/bun.exe'),
+  // The platform package's binary: bun's postinstall (which only links it) is denied.
+  bun: join(work, 'node_modules/@oven/bun-linux-x64/bin/bun'),
   deno: join(work, 'node_modules/@deno/linux-x64-glibc/deno'),
 };
 const commandTimeout = 300_000;

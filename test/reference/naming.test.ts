@@ -79,7 +79,7 @@ describe('nested classes, to the qualname depth limit', () => {
     const l7 = Deep.L1.L2.L3.L4.L5.L6.L7;
     expect(await roundTrip(l7)).toEqual({ qualname: 'Deep.L1.L2.L3.L4.L5.L6.L7', by: 'search' });
     expect(await refusal(l7.L8)).toBe(
-      "Can't serialize L8: it's not found as ./nested-classes.js.L8",
+      "Can't serialize L8: it's not found as ./nested-classes.js.L8; export it from `./nested-classes.js`",
     );
   });
 });

@@ -171,7 +171,7 @@ describe('toReference', () => {
     });
     expect(namespace.notExported).toBeUndefined();
     expect((await refusal(notExported)).message).toBe(
-      "Can't serialize notExported: it's not found as ./tasks.js.notExported",
+      "Can't serialize notExported: it's not found as ./tasks.js.notExported; export it from `./tasks.js`",
     );
   });
 
@@ -206,7 +206,7 @@ describe('toReference', () => {
     const { add } = await fixture('tasks.js');
     const inner = new URL('./', import.meta.url);
     expect((await refusal(add, { root: inner })).message).toMatch(
-      /^Can't serialize add: its module `file:\/\/\/.*\/tasks\.js` lies neither under the root `.*\/test\/reference` nor in a package listed in `options\.packages`$/,
+      /^Can't serialize add: its module `file:\/\/\/.*\/tasks\.js` lies neither under the root `.*\/test\/reference` nor in a package listed in `options\.packages`; set `options\.root` to a directory that holds it, or list its package$/,
     );
   });
 
