@@ -332,7 +332,11 @@ describe("trackExecutionTime's direct sink (the pool workers' collector)", () =>
           record.error,
         ]),
     );
-    expect(heard.map((args) => args[0])).toEqual([`${LOCAL}sinkOk`, `${LOCAL}sinkThrows`, `${LOCAL}sinkLater`]);
+    expect(heard.map((args) => args[0])).toEqual([
+      `${LOCAL}sinkOk`,
+      `${LOCAL}sinkThrows`,
+      `${LOCAL}sinkLater`,
+    ]);
     expect(heard[1]?.[5]).toBe(thrown);
     expect(records).toHaveLength(4);
     expect(callSinks()).toBe(sinks);

@@ -55,7 +55,14 @@ function collect(
   failed: boolean,
 ): void {
   try {
-    sink(timing.qualname as string, timing.module, timeOrigin + start, timeOrigin + end, failed, error);
+    sink(
+      timing.qualname as string,
+      timing.module,
+      timeOrigin + start,
+      timeOrigin + end,
+      failed,
+      error,
+    );
   } catch (sinkError) {
     rethrowLater(sinkError);
   }

@@ -145,7 +145,7 @@ describe('Pool `onRecord`: timeline records from the workers', () => {
     });
   });
 
-  it("still publishes on the public tracing channel in a collecting worker, and records the call once", async () => {
+  it('still publishes on the public tracing channel in a collecting worker, and records the call once', async () => {
     const timeline = new Timeline();
     const pool = poolWith(timeline, 1);
     expect(await pool.apply(tracked.heardOnChannel, [1])).toEqual(['start inner', 'end inner']);
@@ -168,13 +168,17 @@ describe('Pool `onRecord`: timeline records from the workers', () => {
     await expect(pool.apply(tracked.fails, ['after'])).rejects.toThrow(new RangeError('after'));
     expect(await pool.map(tracked.outer, [1, 2], { chunksize: 2 })).toEqual([4, 6]);
     expect(calls(timeline, 'inner')).toHaveLength(5002);
-    expect(calls(timeline, 'fails')).toMatchObject([{ outcome: 'error', error: 'RangeError: after' }]);
+    expect(calls(timeline, 'fails')).toMatchObject([
+      { outcome: 'error', error: 'RangeError: after' },
+    ]);
     const outers = calls(timeline, 'outer');
     expect(outers).toHaveLength(2);
     for (const record of [...outers, ...calls(timeline, 'inner')]) {
       expect(record.module).toMatch(/\/test\/fixtures\/timeline\/tracked\.js$/);
     }
-    const starts = calls(timeline, 'inner').slice(0, 5000).map((record) => record.start);
+    const starts = calls(timeline, 'inner')
+      .slice(0, 5000)
+      .map((record) => record.start);
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
   });
 
