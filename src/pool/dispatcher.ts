@@ -76,8 +76,8 @@ let baseline: Map<string, number> | undefined;
 /** Errors already reported as a task's own failure, which must not be reported again as faults. */
 const reported = new WeakSet<object>();
 /**
- * Collects timeline records when the pool asked for them (`onRecord`). Its module (and the
- * tracing channel it subscribes to) is loaded only then, with the initializer, before any task.
+ * Collects timeline records when the pool asked for them (`onRecord`). Its module is loaded, and
+ * the timing engine's direct sink filled, only then, with the initializer, before any task.
  */
 let recorder: WorkerRecorder | undefined;
 
