@@ -424,6 +424,8 @@ export class TaskRunner {
   #answer(task: RunnerTask, response: TaskResponse): void {
     if (task.answered) return;
     task.answered = true;
+    // Answered: its timeout no longer applies, even while the outcome waits for its events.
+    clearTimeout(task.timer);
     if (!Array.isArray(response) && !isEncoded(response) && response.records !== undefined) {
       this.#options.recorder?.received(response.records);
     }
