@@ -1,6 +1,12 @@
+import fc from 'fast-check';
 import PgBoss from 'pg-boss';
 import { describe, expect, it } from 'vitest';
-import { IntegrityError, ReferencePolicyError, SignatureError } from '../src/errors.js';
+import {
+  IntegrityError,
+  ReferencePolicyError,
+  SelfsameError,
+  SignatureError,
+} from '../src/errors.js';
 import {
   bullmqQueue,
   bullmqWorker,
@@ -297,5 +303,79 @@ describe('stored errors', () => {
     expect(error?.constructor).toBe(Error);
     expect(error?.message).toBe('A non-error value was thrown: `"plain string"` (string)');
     expect(error?.thrown).toBe('plain string');
+  });
+});
+
+describe('any job data whatsoever', () => {
+  const signedSetup = { ...security('q'), verifyIntegrity: true };
+  const unsignedSetup = {
+    ...checkSecurity('q', { unsigned: 'q' }, 'worker'),
+    verifyIntegrity: true,
+  };
+  const tripRef = {
+    v: 1,
+    module: './test/fixtures/queue/tripwire.js',
+    qualname: 'trip',
+    digest: `sha256:${'0'.repeat(64)}`,
+  };
+  // Payload-shaped data: the fields a payload has, with hostile values, plus arbitrary JSON.
+  const data = fc.oneof(
+    fc.jsonValue(),
+    fc.record(
+      {
+        selfsame: fc.oneof(fc.constant(1), fc.jsonValue()),
+        ref: fc.oneof(fc.constant(tripRef), fc.jsonValue()),
+        args: fc.oneof(fc.constant('[]'), fc.string(), fc.jsonValue()),
+        mac: fc.oneof(fc.string(), fc.constant(`hmac-sha256:${'a'.repeat(64)}`)),
+      },
+      { requiredKeys: [] },
+    ),
+  );
+
+  it('on a signed queue, never opens: refused with JobPayloadError or SignatureError', () => {
+    fc.assert(
+      fc.property(data, (value) => {
+        let thrown: unknown;
+        try {
+          openPayload(JSON.parse(JSON.stringify(value ?? null)), security('q'), 'job 1');
+        } catch (error) {
+          thrown = error;
+        }
+        expect(thrown instanceof JobPayloadError || thrown instanceof SignatureError).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('run by a worker on a signed queue, settles as a refusal and imports nothing', async () => {
+    const before = Object.getOwnPropertyDescriptors(Object.prototype);
+    await fc.assert(
+      fc.asyncProperty(data, async (value) => {
+        const outcome = await runJob(facts(JSON.parse(JSON.stringify(value ?? null))), signedSetup);
+        expect(outcome.refused).toBe(true);
+        expect(() => settle(outcome.stored)).toThrow(SelfsameError);
+      }),
+      { numRuns: 300 },
+    );
+    // The tripwire module marks a global when it is imported: no run got that far.
+    expect((globalThis as { selfsameTripwire?: unknown }).selfsameTripwire).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptors(Object.prototype)).toEqual(before);
+  });
+
+  it('run by a worker on an unsigned queue, settles as a refusal and calls nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(data, async (value) => {
+        const outcome = await runJob(
+          facts(JSON.parse(JSON.stringify(value ?? null))),
+          unsignedSetup,
+        );
+        expect(outcome.refused).toBe(true);
+        expect(() => settle(outcome.stored)).toThrow(SelfsameError);
+      }),
+      { numRuns: 300 },
+    );
+    // Unsigned, a writer may make the worker import a module under its root (the tripwire's
+    // digest is wrong, so IntegrityError follows), but never call a function it names.
+    expect((globalThis as { selfsameTripwire?: unknown }).selfsameTripwire).not.toBe('called');
   });
 });

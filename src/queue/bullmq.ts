@@ -230,16 +230,8 @@ async function waitForOutcome({
   id,
   timeout,
 }: Waiting): Promise<StoredOutcome> {
-  const job = await Job.fromId(queue, id);
-  if (job === undefined) throw missing(id, name);
-  let timedOut = false;
-  try {
-    await job.waitUntilFinished(events, timeout);
-  } catch (error) {
-    // BullMQ rejects with a plain Error both for a failed job and for its own ttl.
-    timedOut = error instanceof Error && error.message.includes('timed out before finishing');
-  }
-  if (timedOut) throw resultTimeout(id, name, timeout);
+  if ((await Job.fromId(queue, id)) === undefined) throw missing(id, name);
+  await finished(queue, events, id, timeout, () => resultTimeout(id, name, timeout));
   const done = await Job.fromId(queue, id);
   if (done === undefined) throw missing(id, name);
   const state = await done.getState();
@@ -251,6 +243,59 @@ async function waitForOutcome({
     id,
     state,
   );
+}
+
+const FINAL_STATES = new Set(['completed', 'failed', 'unknown']);
+const FIRST_CHECK_MS = 200;
+const MAX_CHECK_MS = 2000;
+
+/**
+ * Resolves once the job is completed or failed, or rejects with `timedOut()` after `timeout`.
+ * It listens to BullMQ's `QueueEvents` and also asks Redis for the job's state, from every
+ * 200 ms up to every 2 s: a `QueueEvents` opened moments before the job finished can miss
+ * its event (it reads the stream from the moment its first read starts, which comes after
+ * `waitUntilReady()` and after `job.waitUntilFinished`'s own one-time check), and would then
+ * wait forever.
+ */
+function finished(
+  queue: import('bullmq').Queue,
+  events: import('bullmq').QueueEvents,
+  id: string,
+  timeout: number,
+  timedOut: () => Error,
+): Promise<void> {
+  // BullMQ emits `completed:<id>` and `failed:<id>` per job, outside its typed event map.
+  const emitter = events as unknown as import('node:events').EventEmitter;
+  return new Promise((resolve, reject) => {
+    let check: ReturnType<typeof setTimeout> | undefined;
+    let settled = false;
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(limit);
+      clearTimeout(check);
+      emitter.removeListener(`completed:${id}`, onEvent);
+      emitter.removeListener(`failed:${id}`, onEvent);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onEvent = () => finish();
+    const limit = setTimeout(() => finish(timedOut()), timeout);
+    emitter.on(`completed:${id}`, onEvent);
+    emitter.on(`failed:${id}`, onEvent);
+    const poll = (pause: number) => {
+      check = setTimeout(async () => {
+        try {
+          if (FINAL_STATES.has(await queue.getJobState(id))) finish();
+          else if (!settled) poll(Math.min(Math.max(pause * 2, FIRST_CHECK_MS), MAX_CHECK_MS));
+        } catch (error) {
+          finish(error instanceof Error ? error : new Error(String(error)));
+        }
+      }, pause);
+    };
+    // The first check at once, for a job that finished before the listeners were added.
+    poll(0);
+  });
 }
 
 function missing(id: string, name: string): JobOutcomeError {

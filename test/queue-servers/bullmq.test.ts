@@ -75,6 +75,29 @@ describeEngine({
     await Promise.all([...producers.splice(0), ...raw.splice(0)].map((made) => made.close()));
   },
   more() {
+    it('gets the result of a job that finishes while the producer starts listening, every time', async () => {
+      const tasks = await loadTasks();
+      const { bullmqWorker } = await builtQueue();
+      const queue = `bull-race-${process.pid}`;
+      const worker = await bullmqWorker(queue, {
+        connection: connection(),
+        key: KEY,
+        worker: { concurrency: 4 },
+      });
+      try {
+        // A fresh producer each round: its QueueEvents opens on the first result(), as the
+        // job is being run, which is when BullMQ's own wait can miss the finish event.
+        for (let round = 0; round < 25; round++) {
+          const fresh = producer(queue, { key: KEY });
+          const handle = await fresh.enqueue(tasks.countWords, [`${round} words here`]);
+          expect(await handle.result({ timeout: 20_000 })).toBe(3);
+          await fresh.close();
+        }
+      } finally {
+        await worker.close();
+      }
+    }, 120_000);
+
     it('fails a refused job at once, without retries', async () => {
       const { bullmqWorker } = await builtQueue();
       const queue = `bull-refused-${process.pid}`;
