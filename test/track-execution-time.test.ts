@@ -9,6 +9,7 @@ import {
   TRACING_CHANNEL,
   trackExecutionTime,
 } from '../src/index.js';
+import { callSinks } from '../src/track-execution-time/channel.js';
 
 const run = promisify(execFile);
 /** Functions decorated inside a test's callback are local objects, as Python names them. */
@@ -290,5 +291,54 @@ describe('trackExecutionTime, options', () => {
       return 1;
     });
     expect(identityOf(task).qualname).toBe(`${LOCAL}task`);
+  });
+});
+
+describe("trackExecutionTime's direct sink (the pool workers' collector)", () => {
+  it('hands every call to the thread sink with the same fields as `onRecord`, and nothing once unset', async () => {
+    const records: ExecutionRecord[] = [];
+    const heard: unknown[][] = [];
+    const timed = trackExecutionTime({ logger: false, onRecord: (record) => records.push(record) });
+    const ok = timed(function sinkOk(x: number) {
+      return x + 1;
+    });
+    const thrown = new RangeError('sink');
+    const bad = timed(function sinkThrows() {
+      throw thrown;
+    });
+    const later = timed(async function sinkLater() {
+      return 'done';
+    });
+    const sinks = callSinks();
+    expect(sinks.sink).toBeUndefined();
+    sinks.sink = (...args) => heard.push(args);
+    try {
+      expect(ok(1)).toBe(2);
+      expect(() => bad()).toThrow(thrown);
+      expect(await later()).toBe('done');
+    } finally {
+      sinks.sink = undefined;
+    }
+    expect(ok(2)).toBe(3);
+    expect(heard).toEqual(
+      records
+        .slice(0, 3)
+        .map((record) => [
+          record.qualname,
+          record.module,
+          record.start,
+          record.end,
+          record.outcome === 'error',
+          record.error,
+        ]),
+    );
+    expect(heard.map((args) => args[0])).toEqual([
+      `${LOCAL}sinkOk`,
+      `${LOCAL}sinkThrows`,
+      `${LOCAL}sinkLater`,
+    ]);
+    expect(heard[1]?.[5]).toBe(thrown);
+    expect(records).toHaveLength(4);
+    expect(callSinks()).toBe(sinks);
   });
 });

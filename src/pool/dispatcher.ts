@@ -55,8 +55,8 @@ let retiring = false;
 let completed = 0;
 const late: Carried[] = [];
 /**
- * Collects timeline records when the pool asked for them (`onRecord`). Its module (and the
- * tracing channel it subscribes to) is loaded only then, with the initializer, before any task.
+ * Collects timeline records when the pool asked for them (`onRecord`). Its module is loaded, and
+ * the timing engine's direct sink filled, only then, with the initializer, before any task.
  */
 let recorder: WorkerRecorder | undefined;
 

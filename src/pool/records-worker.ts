@@ -1,33 +1,21 @@
 /**
- * A pool's timeline records, worker side: every `trackExecutionTime` call in this worker, heard
- * on its `node:diagnostics_channel` tracing channel, and the span of each task. The records travel
- * back with the task's answer, so they have all arrived when the pool's promise settles. Only
- * loaded when the pool was given `onRecord`: otherwise the channel has no subscriber and a timed
- * call publishes nothing.
+ * A pool's timeline records, worker side: every `trackExecutionTime` call in this worker, handed
+ * straight to this module by the timed wrapper (the thread's direct sink, see
+ * `track-execution-time/channel.ts`), and the span of each task. The records travel back with the
+ * task's answer, so they have all arrived when the pool's promise settles. Only loaded when the
+ * pool was given `onRecord`: otherwise the sink stays unset and a timed call records nothing.
+ * The public tracing channel is left alone: it publishes only to its own subscribers.
  *
  * @internal
  * @packageDocumentation
  */
-import { tracingChannel } from 'node:diagnostics_channel';
 import { threadId } from 'node:worker_threads';
 import { describeThrown } from '../timeline/record.js';
 import type { TimelineRecord } from '../timeline/types.js';
-import { TRACING_CHANNEL } from '../track-execution-time/channel.js';
+import { callSinks } from '../track-execution-time/channel.js';
 import { decode, isEncoded } from './batch.js';
 import type { Task, TaskResponse } from './protocol.js';
-import { epochNow, qualnameOf } from './records.js';
-
-/** The tracing channel's payload, as far as it is read and marked here. */
-interface Traced {
-  readonly qualname: string;
-  readonly module: string | undefined;
-  readonly result?: unknown;
-  readonly error?: unknown;
-  [STARTED]?: number | undefined;
-}
-
-/** Where a call's start time is kept: on the channel's payload, one object per call. */
-const STARTED = Symbol('selfsame.pool.started');
+import { CALL_FIELDS, epochNow, qualnameOf } from './records.js';
 
 /** Collects this worker's records until a task's answer takes them along. */
 export interface WorkerRecorder {
@@ -35,17 +23,24 @@ export interface WorkerRecorder {
   attach(task: Task, began: number, response: TaskResponse): TaskResponse;
 }
 
-/** Subscribes to the timing channel for the life of this worker. */
+/** Fills this thread's direct sink for the life of this worker. */
 export function startRecording(flowBase: number): WorkerRecorder {
-  // Calls travel as numbers (`CALL_FIELDS` of records.ts per call) and interned strings: structured clone copies
-  // a Float64Array in one piece, where it would walk one object per record.
-  let calls: number[] = [];
+  // Calls travel as numbers (`CALL_FIELDS` of records.ts per call) and interned strings: structured
+  // clone copies a Float64Array in one piece, where it would walk one object per record. The
+  // buffer is kept and grown across tasks; each answer takes a copy of its used part.
+  let calls = new Float64Array(CALL_FIELDS * 1024);
+  let used = 0;
   let strings: string[] = [];
   let interned = new Map<string, number>();
+  // The last qualname and module seen, and their indexes: consecutive calls of one function (a
+  // `map`) skip the lookup.
+  let lastQualname: string | undefined;
+  let lastQualnameId = -1;
+  let lastModule: string | undefined;
+  let lastModuleId = -1;
   let spans: TimelineRecord[] = [];
   const names = new Map<string, string>();
-  const intern = (text: string | undefined): number => {
-    if (text === undefined) return -1;
+  const intern = (text: string): number => {
     let id = interned.get(text);
     if (id === undefined) {
       id = strings.length;
@@ -54,33 +49,28 @@ export function startRecording(flowBase: number): WorkerRecorder {
     }
     return id;
   };
-  const record = (traced: Traced): void => {
-    const start = traced[STARTED];
-    if (start === undefined) return;
-    traced[STARTED] = undefined;
-    const failed = 'error' in traced;
-    calls.push(
-      intern(traced.qualname),
-      intern(traced.module),
-      start,
-      epochNow(),
-      failed ? intern(describeThrown(traced.error)) : -1,
-    );
+  const grow = (): void => {
+    const larger = new Float64Array(calls.length * 2);
+    larger.set(calls);
+    calls = larger;
   };
-  tracingChannel(TRACING_CHANNEL).subscribe({
-    start: (message) => {
-      (message as Traced)[STARTED] = epochNow();
-    },
-    // `end` comes right after a call returned or threw. A call that returned a promise has
-    // neither `result` nor `error` yet: it is recorded at `asyncEnd`, when the promise settles.
-    end: (message) => {
-      const traced = message as Traced;
-      if ('result' in traced || 'error' in traced) record(traced);
-    },
-    asyncStart: () => undefined,
-    asyncEnd: (message) => record(message as Traced),
-    error: () => undefined,
-  });
+  callSinks().sink = (qualname, module, start, end, failed, error) => {
+    if (used + CALL_FIELDS > calls.length) grow();
+    if (qualname !== lastQualname) {
+      lastQualname = qualname;
+      lastQualnameId = intern(qualname);
+    }
+    if (module !== lastModule) {
+      lastModule = module;
+      lastModuleId = module === undefined ? -1 : intern(module);
+    }
+    calls[used] = lastQualnameId;
+    calls[used + 1] = lastModuleId;
+    calls[used + 2] = start;
+    calls[used + 3] = end;
+    calls[used + 4] = failed ? intern(describeThrown(error)) : -1;
+    used += CALL_FIELDS;
+  };
   return {
     attach(task, began, response) {
       const failed =
@@ -101,10 +91,13 @@ export function startRecording(flowBase: number): WorkerRecorder {
         : isEncoded(response)
           ? { values: decode(response) }
           : response;
-      const records = { threadId, strings, calls: Float64Array.from(calls), spans };
-      calls = [];
+      const records = { threadId, strings, calls: calls.slice(0, used), spans };
+      used = 0;
       strings = [];
       interned = new Map();
+      lastQualname = undefined;
+      lastModule = undefined;
+      lastModuleId = -1;
       spans = [];
       return { ...report, records };
     },

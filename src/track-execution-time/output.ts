@@ -3,6 +3,7 @@
  * `performance.measure` entry. An observer that throws never changes the call's outcome.
  */
 
+import type { CallSink, CallSinks } from './channel.js';
 import type { TimingSettings } from './options.js';
 import type { ExecutionLogger, ExecutionRecord } from './types.js';
 
@@ -11,6 +12,8 @@ export interface Timing extends TimingSettings {
   qualname: string | undefined;
   module: string | undefined;
   prefix: string;
+  /** The thread's direct sink slot (see `callSinks`), read on every call. */
+  sinks: CallSinks;
 }
 
 export const clock = globalThis.performance;
@@ -39,6 +42,30 @@ export function finishCall(
   if (timing.onRecord !== undefined)
     emit(timing, timing.onRecord, start, end, error, failed, threadId);
   if (timing.measure) measure(timing, start, end, failed);
+  const sink = timing.sinks.sink;
+  if (sink !== undefined) collect(timing, sink, start, end, error, failed);
+}
+
+function collect(
+  timing: Timing,
+  sink: CallSink,
+  start: number,
+  end: number,
+  error: unknown,
+  failed: boolean,
+): void {
+  try {
+    sink(
+      timing.qualname as string,
+      timing.module,
+      timeOrigin + start,
+      timeOrigin + end,
+      failed,
+      error,
+    );
+  } catch (sinkError) {
+    rethrowLater(sinkError);
+  }
 }
 
 function logEnd(

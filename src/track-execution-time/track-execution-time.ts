@@ -9,7 +9,7 @@
 import { createDecorator } from '../decorator/create-decorator.js';
 import type { Decorator } from '../decorator/types.js';
 import { nodeBuiltin } from '../internal/builtins.js';
-import { TRACING_CHANNEL } from './channel.js';
+import { type CallSinks, callSinks, TRACING_CHANNEL } from './channel.js';
 import { parseTimingOptions } from './options.js';
 import type { Timing } from './output.js';
 import type { TracingChannel } from './trace.js';
@@ -18,10 +18,16 @@ import { timedClass, timedFunction } from './wrappers.js';
 
 export { TRACING_CHANNEL };
 
-let runtime: { channel: TracingChannel | undefined; threadId: number } | undefined;
+interface Runtime {
+  readonly channel: TracingChannel | undefined;
+  readonly threadId: number;
+  readonly sinks: CallSinks;
+}
+
+let runtime: Runtime | undefined;
 
 /** Node's pieces, looked up once, lazily, so that the core imports no `node:` module. */
-function runtimeOf(): { channel: TracingChannel | undefined; threadId: number } {
+function runtimeOf(): Runtime {
   if (runtime === undefined) {
     const channels = nodeBuiltin<{ tracingChannel?: (name: string) => TracingChannel }>(
       'node:diagnostics_channel',
@@ -30,6 +36,7 @@ function runtimeOf(): { channel: TracingChannel | undefined; threadId: number } 
     runtime = {
       channel: channels?.tracingChannel?.(TRACING_CHANNEL),
       threadId: threads?.threadId ?? 0,
+      sinks: callSinks(),
     };
   }
   return runtime;
@@ -71,12 +78,13 @@ export const trackExecutionTime: Decorator<TrackExecutionTimeOptions> =
     (fn, context) => {
       const settings = context.options;
       if (!settings.enabled) return fn;
-      const { channel, threadId } = runtimeOf();
+      const { channel, threadId, sinks } = runtimeOf();
       const timing: Timing = {
         ...settings,
         qualname: undefined,
         module: undefined,
         prefix: threadId === 0 ? '' : `[thread ${threadId}] `,
+        sinks,
       };
       return context.kind === 'class'
         ? timedClass(fn, timing, channel, threadId)

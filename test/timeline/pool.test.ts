@@ -128,12 +128,58 @@ describe('Pool `onRecord`: timeline records from the workers', () => {
     expect(phases).toEqual(['X', 'b', 'e']);
   });
 
-  it('collects nothing without `onRecord`: no worker listens to the timing channel', async () => {
+  it('collects nothing without `onRecord`: no worker sets the timing sink or listens to the channel', async () => {
     const quiet = new Pool({ size: 1 });
     pools.push(quiet);
-    expect(await quiet.apply(tracked.timingSubscribed, [])).toBe(false);
+    // A timed call in the quiet worker, so that its thread's sink slot exists.
+    await quiet.apply(tracked.inner, [1]);
+    expect(await quiet.apply(tracked.timingListeners, [])).toEqual({
+      subscribed: false,
+      sink: 'undefined',
+    });
+    // A collecting worker is handed each call directly, not through the public channel.
     const listening = poolWith(new Timeline(), 1);
-    expect(await listening.apply(tracked.timingSubscribed, [])).toBe(true);
+    expect(await listening.apply(tracked.timingListeners, [])).toEqual({
+      subscribed: false,
+      sink: 'function',
+    });
+  });
+
+  it('still publishes on the public tracing channel in a collecting worker, and records the call once', async () => {
+    const timeline = new Timeline();
+    const pool = poolWith(timeline, 1);
+    expect(await pool.apply(tracked.heardOnChannel, [1])).toEqual(['start inner', 'end inner']);
+    expect(calls(timeline, 'inner')).toMatchObject([
+      { qualname: 'inner', outcome: 'ok', error: undefined },
+    ]);
+    const [record] = calls(timeline, 'inner');
+    expect(record?.module).toMatch(/\/test\/fixtures\/timeline\/tracked\.js$/);
+    expect(record?.threadId).toBeGreaterThan(0);
+    expect(record?.end).toBeGreaterThanOrEqual(record?.start as number);
+  });
+
+  it('records the calls of many tasks and functions in order, past the first buffer (5,000 calls a task)', async () => {
+    const timeline = new Timeline();
+    const pool = poolWith(timeline, 1);
+    const inputs = Array.from({ length: 5000 }, (_, index) => index);
+    expect(await pool.map(tracked.inner, inputs, { chunksize: 5000 })).toEqual(
+      inputs.map((x) => x + 1),
+    );
+    await expect(pool.apply(tracked.fails, ['after'])).rejects.toThrow(new RangeError('after'));
+    expect(await pool.map(tracked.outer, [1, 2], { chunksize: 2 })).toEqual([4, 6]);
+    expect(calls(timeline, 'inner')).toHaveLength(5002);
+    expect(calls(timeline, 'fails')).toMatchObject([
+      { outcome: 'error', error: 'RangeError: after' },
+    ]);
+    const outers = calls(timeline, 'outer');
+    expect(outers).toHaveLength(2);
+    for (const record of [...outers, ...calls(timeline, 'inner')]) {
+      expect(record.module).toMatch(/\/test\/fixtures\/timeline\/tracked\.js$/);
+    }
+    const starts = calls(timeline, 'inner')
+      .slice(0, 5000)
+      .map((record) => record.start);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
   });
 
   it('refuses an `onRecord` that is not a function', () => {
