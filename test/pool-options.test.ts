@@ -41,7 +41,7 @@ describe('Pool options: every mistake named, with what was received', () => {
     [
       { sizes: 2 },
       TypeError,
-      'Unknown option `options.sizes`; expected one of `size`, `initializer`, `initargs`, `maxTasksPerWorker`, `timeout`, `closeTimeout`, `root`, `packages`, `key`, `resourceLimits`, `abortGracePeriod`, `onRecord`',
+      'Unknown option `options.sizes`; expected one of `size`, `initializer`, `initargs`, `maxTasksPerWorker`, `timeout`, `closeTimeout`, `root`, `packages`, `key`, `resourceLimits`, `abortGracePeriod`, `onRecord`, `loader`',
     ],
     [
       { initializer: 'setUp' },

@@ -13,6 +13,7 @@ import { refuseWhileImporting } from './import-guard.js';
 import { checkSource, readItems, type Source } from './input.js';
 import { autoChunksize, collect, inCompletionOrder, inOrder, type Job } from './job.js';
 import { iterateLazily } from './lazy.js';
+import { type LoaderSetup, resolveLoader, workerExecArgv } from './loader.js';
 import {
   type ApplyOptions,
   checkApplyOptions,
@@ -64,6 +65,7 @@ export class Pool {
   #idleWaiters: (() => void)[] = [];
   readonly #references = new WeakMap<Function, Promise<Sendable>>();
   readonly #known = new WeakMap<Function, Sendable>();
+  readonly #loader: LoaderSetup | undefined;
 
   /**
    * Starts `size` worker threads.
@@ -81,6 +83,7 @@ export class Pool {
     refuseWhileImporting();
     this.#options = resolvePoolOptions(options);
     this.size = this.#options.size;
+    this.#loader = resolveLoader(this.#options.loader);
     const { root, packages, key } = this.#options;
     this.#policy = {
       // Pinned now, so that the main thread and every worker resolve against the same root even
@@ -378,7 +381,9 @@ export class Pool {
         maxTasksPerWorker,
         closeTimeout,
         ...(recorder === undefined ? {} : { records: recorder.flowBase }),
+        ...(this.#loader === undefined ? {} : { loader: this.#loader }),
       },
+      execArgv: this.#loader === undefined ? undefined : workerExecArgv(),
       onSettle: () => this.#checkIdle(),
       recorder,
     });

@@ -86,6 +86,8 @@ export interface RunnerOptions {
   readonly size: number;
   readonly timeout: number | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
+  /** The workers' `execArgv` when it is not this process's (see loader.ts). */
+  readonly execArgv: string[] | undefined;
   readonly setup: WorkerSetup;
   readonly initializerLabel: string | undefined;
   /** How long a running task may take to stop by itself once aborted; 0: stop its worker now. */
@@ -136,7 +138,7 @@ export class TaskRunner {
   constructor(options: RunnerOptions) {
     this.#options = options;
     this.#cancellation = new Cancellation(options.abortGracePeriod);
-    const { size, resourceLimits } = options;
+    const { size, resourceLimits, execArgv } = options;
     const setup: WorkerSetup = {
       ...options.setup,
       cancelChannel: this.#cancellation.channelName,
@@ -154,6 +156,7 @@ export class TaskRunner {
         atomics: 'async',
         workerData: setup,
         ...(resourceLimits === undefined ? {} : { resourceLimits }),
+        ...(execArgv === undefined ? {} : { execArgv }),
       });
     } catch (error) {
       if (error instanceof Error && error.name === 'DataCloneError') {
