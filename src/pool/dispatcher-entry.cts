@@ -11,12 +11,33 @@
  */
 type Dispatch = (message: unknown) => unknown;
 
+type Registrar = { register(): unknown };
+
+/**
+ * Registers the pool's TypeScript loader (tsx, by the `file:` URLs of its public API modules)
+ * in this worker before the dispatcher or any task module is imported, and lets references
+ * name TypeScript modules here. Nothing when the pool has no loader.
+ */
+async function registerLoader(): Promise<void> {
+  const { workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { fileURLToPath } = require('node:url') as typeof import('node:url');
+  const loader = (workerData as { loader?: { esm: string; cjs: string } } | null)?.loader;
+  if (loader === undefined) return;
+  ((await import(loader.esm)) as Registrar).register();
+  (require(fileURLToPath(loader.cjs)) as Registrar).register();
+  (
+    (await import('../reference/module-id.js')) as { allowTypeScriptModules(): void }
+  ).allowTypeScriptModules();
+}
+
 let dispatch: Dispatch | undefined;
 // Started as soon as piscina requires this file, so the initializer still begins at worker start.
-const loading: Promise<Dispatch> = import('./dispatcher.js').then((module) => {
-  dispatch = module.default as Dispatch;
-  return dispatch;
-});
+const loading: Promise<Dispatch> = registerLoader()
+  .then(() => import('./dispatcher.js'))
+  .then((module) => {
+    dispatch = module.default as Dispatch;
+    return dispatch;
+  });
 
 function dispatchTask(message: unknown): unknown {
   // Once loaded, the ES dispatcher is called directly: its synchronous fast path stays synchronous.

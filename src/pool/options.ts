@@ -10,6 +10,7 @@ import type { AnyFunction } from '../identity.js';
 import { checkFunction, checkKnownKeys, checkOptions } from '../internal/check.js';
 import { describeValue } from '../internal/describe.js';
 import type { TimelineRecord } from '../timeline/types.js';
+import { checkLoader } from './loader.js';
 
 /**
  * How a {@link Pool} is set up. Every option is optional.
@@ -50,6 +51,14 @@ export interface PoolOptions {
    * before its promise settles. Default: none collected, at no cost.
    */
   readonly onRecord?: (record: TimelineRecord) => void;
+  /**
+   * The TypeScript loader each worker registers before it imports any task module, so tasks
+   * may come from `.ts`, `.mts` and `.cts` modules: `'tsx'` (installed in the project, resolved
+   * from the current directory). Default: tsx when the main thread runs under it (`tsx main.ts`,
+   * `node --import tsx`), else none. Name it where the main thread loads TypeScript some other
+   * way, as under vitest. Not needed where Node strips types (22.18+, 24): workers strip too.
+   */
+  readonly loader?: 'tsx';
 }
 
 /**
@@ -99,6 +108,7 @@ export interface ResolvedPoolOptions {
   readonly key: string | Uint8Array | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
   readonly onRecord: ((record: TimelineRecord) => void) | undefined;
+  readonly loader: 'tsx' | undefined;
 }
 
 const POOL_KEYS = [
@@ -112,6 +122,7 @@ const POOL_KEYS = [
   'key',
   'resourceLimits',
   'onRecord',
+  'loader',
 ];
 const MAP_KEYS = ['chunksize', 'signal', 'onProgress'];
 const APPLY_KEYS = ['signal'];
@@ -163,6 +174,7 @@ export function resolvePoolOptions(options: unknown): ResolvedPoolOptions {
     key: key as string | Uint8Array | undefined,
     resourceLimits: resourceLimits as ResourceLimits | undefined,
     onRecord: onRecord as ResolvedPoolOptions['onRecord'],
+    loader: checkLoader(given.loader),
   };
 }
 

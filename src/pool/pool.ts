@@ -9,6 +9,7 @@ import { describeValue } from '../internal/describe.js';
 import { PoolClosedError } from './errors.js';
 import { checkSource, readItems, type Source } from './input.js';
 import { autoChunksize, collect, inCompletionOrder, inOrder, type Job } from './job.js';
+import { type LoaderSetup, resolveLoader, workerExecArgv } from './loader.js';
 import {
   type ApplyOptions,
   checkApplyOptions,
@@ -58,6 +59,7 @@ export class Pool {
   #idleWaiters: (() => void)[] = [];
   readonly #references = new WeakMap<Function, Promise<Sendable>>();
   readonly #known = new WeakMap<Function, Sendable>();
+  readonly #loader: LoaderSetup | undefined;
 
   /**
    * Starts `size` worker threads.
@@ -72,6 +74,7 @@ export class Pool {
   constructor(options?: PoolOptions) {
     this.#options = resolvePoolOptions(options);
     this.size = this.#options.size;
+    this.#loader = resolveLoader(this.#options.loader);
     const { root, packages, key } = this.#options;
     this.#policy = {
       // Pinned now, so that the main thread and every worker resolve against the same root even
@@ -288,7 +291,9 @@ export class Pool {
         initargs,
         maxTasksPerWorker,
         ...(recorder === undefined ? {} : { records: recorder.flowBase }),
+        ...(this.#loader === undefined ? {} : { loader: this.#loader }),
       },
+      execArgv: this.#loader === undefined ? undefined : workerExecArgv(),
       onSettle: () => this.#checkIdle(),
       recorder,
     });

@@ -26,6 +26,8 @@ export interface WorkerSetup {
   readonly maxTasksPerWorker: number;
   /** Set when the pool collects timeline records: the first flow id of this pool's tasks. */
   readonly records?: number;
+  /** Set when the workers register a TypeScript loader first (see loader.ts). */
+  readonly loader?: { readonly esm: string; readonly cjs: string };
 }
 
 /**

@@ -51,6 +51,8 @@ export interface RunnerOptions {
   readonly size: number;
   readonly timeout: number | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
+  /** The workers' `execArgv` when it is not this process's (see loader.ts). */
+  readonly execArgv: string[] | undefined;
   readonly setup: WorkerSetup;
   readonly initializerLabel: string | undefined;
   /** Called after every task settles, so the pool can tell when it is idle. */
@@ -74,7 +76,7 @@ export class TaskRunner {
   /** @throws {@link UncloneableError} when `initargs` cannot be sent to the workers */
   constructor(options: RunnerOptions) {
     this.#options = options;
-    const { size, setup, resourceLimits } = options;
+    const { size, setup, resourceLimits, execArgv } = options;
     try {
       this.#piscina = new Piscina({
         filename: dispatcherFile(),
@@ -84,6 +86,7 @@ export class TaskRunner {
         idleTimeout: Number.POSITIVE_INFINITY,
         workerData: setup,
         ...(resourceLimits === undefined ? {} : { resourceLimits }),
+        ...(execArgv === undefined ? {} : { execArgv }),
       });
     } catch (error) {
       if (error instanceof Error && error.name === 'DataCloneError') {

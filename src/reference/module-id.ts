@@ -8,23 +8,70 @@ import { ReferencePolicyError, ReferenceResolveError } from '../errors.js';
 import { fs, path, url } from './node.js';
 import { PACKAGE_NAME, type Policy } from './options.js';
 
+const JAVASCRIPT = ['.js', '.mjs', '.cjs'];
+const TYPESCRIPT = ['.ts', '.mts', '.cts'];
+
+// Set once this process has a TypeScript loader that its pool workers get too (see below).
+let loaderGiven = false;
+
 /**
- * The file extensions this process and its worker threads import without a loader: JavaScript,
- * and TypeScript while Node strips types (on by default from Node 22.18 and 24), since worker
- * threads strip them the same way. A loader registered by tsx or vitest does not reach workers,
- * so a `.ts` module is refused there, with the way out in the message.
+ * Declares that this process and the workers it runs load TypeScript through a loader, so
+ * `.ts`, `.mts` and `.cts` module ids are accepted from now on. Called by a pool given a
+ * loader (the main thread, whose workers register it before any task module) and by those
+ * workers once it is registered; never undone.
+ *
+ * @internal
  */
-export const MODULE_EXTENSIONS: readonly string[] = [
-  '.js',
-  '.mjs',
-  '.cjs',
-  ...(nodeStripsTypes() ? ['.ts', '.mts', '.cts'] : []),
-];
+export function allowTypeScriptModules(): void {
+  loaderGiven = true;
+}
+
+/**
+ * The file extensions this process and its worker threads import: JavaScript, and TypeScript
+ * while Node strips types (on by default from Node 22.18 and 24; worker threads strip them the
+ * same way), while tsx is registered here (`tsx main.ts`, `node --import tsx`: a pool gives its
+ * workers the same loader), or once a pool was given a loader (its `loader` option).
+ */
+export function moduleExtensions(): readonly string[] {
+  return loaderGiven || nodeStripsTypes() || tsxInExecArgv()
+    ? [...JAVASCRIPT, ...TYPESCRIPT]
+    : JAVASCRIPT;
+}
 
 /** `process.features.typescript` is `'strip'` or `'transform'` while Node runs `.ts` files. */
 function nodeStripsTypes(): boolean {
   const node = (globalThis as { process?: { features?: { typescript?: unknown } } }).process;
   return typeof node?.features?.typescript === 'string';
+}
+
+/**
+ * Whether this process was started with tsx's loader: `node --import tsx` (or `tsx/esm`, also
+ * in `NODE_OPTIONS`), or the tsx CLI, which imports its `dist/loader.mjs` by path.
+ *
+ * @internal
+ */
+export function tsxInExecArgv(execArgv: readonly string[] | undefined = processFlags()): boolean {
+  if (!Array.isArray(execArgv)) return false;
+  return execArgv.some((flag, index) => {
+    const [name, inline] = flag.startsWith('--') ? flag.split(/=(.*)/s, 2) : [flag, undefined];
+    if (name !== '--import' && name !== '--loader' && name !== '--experimental-loader') {
+      return false;
+    }
+    const value = inline ?? execArgv[index + 1] ?? '';
+    return (
+      value === 'tsx' || value === 'tsx/esm' || /[/\\]tsx[/\\]dist[/\\]loader\.mjs$/.test(value)
+    );
+  });
+}
+
+/** This thread's `execArgv`, then the flags of `NODE_OPTIONS` (split at spaces). */
+function processFlags(): string[] | undefined {
+  const node = (
+    globalThis as { process?: { execArgv?: string[]; env?: Record<string, string | undefined> } }
+  ).process;
+  if (node?.execArgv === undefined) return undefined;
+  const options = node.env?.NODE_OPTIONS?.split(/\s+/).filter((flag) => flag !== '') ?? [];
+  return [...node.execArgv, ...options];
 }
 
 // One path segment: no `.` or `..`, no `%` escapes, no `?`/`#`, no `:` (so no scheme, no drive).
@@ -80,9 +127,10 @@ export function classifyModuleId(id: string, policy: Policy, where: string): Mod
 }
 
 function checkExtension(file: string, where: string): void {
-  if (!MODULE_EXTENSIONS.some((extension) => file.endsWith(extension))) {
+  const extensions = moduleExtensions();
+  if (!extensions.some((extension) => file.endsWith(extension))) {
     throw new ReferencePolicyError(
-      `Refused ${where}: a module file must end with ${MODULE_EXTENSIONS.join(', ')}`,
+      `Refused ${where}: a module file must end with ${extensions.join(', ')}`,
     );
   }
 }

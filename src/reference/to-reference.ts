@@ -382,7 +382,7 @@ function refusedModule(
     ? error.message.slice(prefix.length)
     : error.message;
   const wayOut = /\.[cm]?ts$/.test(id)
-    ? '; the module is TypeScript, which a worker thread or another process cannot import without a loader: compile it and run the JavaScript, or run it on Node 22.18+ or 24, whose type stripping reaches worker threads'
+    ? "; the module is TypeScript, which a worker thread or another process cannot import without a loader: run it under tsx (`tsx main.ts`, `node --import tsx`, or `NODE_OPTIONS='--import tsx'` for vitest; a pool gives its workers the same loader, and `new Pool({ loader: 'tsx' })` where tsx was registered by its API), run it on Node 22.18+ or 24, whose type stripping reaches worker threads, or compile it and run the JavaScript"
     : error instanceof ReferencePolicyError && rule.startsWith('a module path may hold only')
       ? '; rename the file or its folders under the root'
       : '';

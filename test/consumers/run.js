@@ -127,7 +127,7 @@ function runCell(cell) {
   }
   const report = join(dir, 'report.json');
   const [command, ...args] = cell.run(context);
-  const ran = run(command, args, { cwd: dir, env: { SELFSAME_REPORT: report } });
+  const ran = run(command, args, { cwd: dir, env: { ...cell.env, SELFSAME_REPORT: report } });
   if (!existsSync(report)) return [{ step: 'run', error: firstError(ran.output, dir) }];
   const { failures } = JSON.parse(readFileSync(report, 'utf8'));
   return failures.map(({ step, error }) => ({ step, error: error.replaceAll(`${dir}/`, '') }));

@@ -187,7 +187,7 @@ describe('roots and file names the module id cannot or can carry', () => {
     const error = await toReference(fn, { root: base }).catch((caught: Error) => caught);
     expect(error).toBeInstanceOf(NotReferenceableError);
     expect((error as Error).message).toBe(
-      "Can't serialize task: its module id `./task.ts` is refused: a module file must end with .js, .mjs, .cjs; the module is TypeScript, which a worker thread or another process cannot import without a loader: compile it and run the JavaScript, or run it on Node 22.18+ or 24, whose type stripping reaches worker threads",
+      "Can't serialize task: its module id `./task.ts` is refused: a module file must end with .js, .mjs, .cjs; the module is TypeScript, which a worker thread or another process cannot import without a loader: run it under tsx (`tsx main.ts`, `node --import tsx`, or `NODE_OPTIONS='--import tsx'` for vitest; a pool gives its workers the same loader, and `new Pool({ loader: 'tsx' })` where tsx was registered by its API), run it on Node 22.18+ or 24, whose type stripping reaches worker threads, or compile it and run the JavaScript",
     );
   });
 });
