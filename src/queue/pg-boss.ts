@@ -39,7 +39,8 @@ export interface PgBossJobRecord {
 }
 
 /**
- * The part of a started `PgBoss` (pg-boss 10) that selfsame uses; a `PgBoss` instance is one.
+ * The part of a started `PgBoss` (pg-boss 10, 11 or 12) that selfsame uses; a `PgBoss` instance
+ * is one.
  */
 export interface PgBossLike {
   /** Stores a job; `null` when a singleton or throttle policy dropped it. */
@@ -50,18 +51,23 @@ export interface PgBossLike {
     options: object,
     handler: (jobs: PgBossJob[]) => Promise<unknown>,
   ): Promise<string>;
-  /** Stops the worker with this id. */
-  offWork(value: { id: string }): Promise<void>;
+  /**
+   * Stops the worker with this id: `offWork({ id })` on pg-boss 10 and 11,
+   * `offWork(name, { id, wait: true })` on pg-boss 12.
+   */
+  offWork(
+    nameOrValue: string | { id: string },
+    options?: { id?: string; wait?: boolean },
+  ): Promise<void>;
   /** Completes an active job, storing `data` as its output. */
   complete(name: string, id: string, data: object): Promise<unknown>;
   /** Fails a job (to be retried while retries are left), storing `data` as its output. */
   fail(name: string, id: string, data: object): Promise<unknown>;
-  /** Reads a job, from the archive too. */
-  getJobById(
-    name: string,
-    id: string,
-    options: { includeArchive: boolean },
-  ): Promise<PgBossJobRecord | null>;
+  /**
+   * Reads a job. selfsame passes `{ includeArchive: true }`, which pg-boss 10 needs to find a job
+   * moved to its archive; pg-boss 11 and 12 have no archive and ignore it.
+   */
+  getJobById(name: string, id: string, options?: object): Promise<PgBossJobRecord | null>;
 }
 
 /** Options of {@link pgBossWorker}: the security options, and pg-boss's own `work` options. */
@@ -206,12 +212,27 @@ export async function pgBossWorker(
     engine: id,
     close() {
       closing ??= (async () => {
-        await boss.offWork({ id });
+        await stopWorker(boss, name, id);
         await inHand.drained();
       })();
       return closing;
     },
   };
+}
+
+/**
+ * Stops one pg-boss worker. pg-boss 10 and 11 take `offWork({ id })`, where a string would stop
+ * every worker on the queue; pg-boss 12 takes `offWork(name, { id })` and refuses an object with
+ * an assertion before it touches anything. So the object form goes first, and only that refusal
+ * sends the call again in pg-boss 12's form.
+ */
+async function stopWorker(boss: PgBossLike, name: string, id: string): Promise<void> {
+  try {
+    await boss.offWork({ id });
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== 'ERR_ASSERTION') throw error;
+    await boss.offWork(name, { id, wait: true });
+  }
 }
 
 async function waitForOutcome(
