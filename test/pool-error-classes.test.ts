@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorRebuild } from '../src/pool/index.js';
+import { errorRebuild } from '../dist/pool/index.js';
 import { loadPoolFixture, usePools } from './support/pool.js';
 
 const errors = await loadPoolFixture('error-classes.js');

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { PoolClosedError } from '../src/pool/index.js';
+import { PoolClosedError } from '../dist/pool/index.js';
 import { brokenProgress, loadPoolFixture, usePools } from './support/pool.js';
 
 const lazy = await loadPoolFixture('lazy.js');

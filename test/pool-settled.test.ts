@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PoolClosedError, TaskAbortedError, WorkerExitError } from '../src/pool/index.js';
+import { PoolClosedError, TaskAbortedError, WorkerExitError } from '../dist/pool/index.js';
 import { brokenProgress, loadPoolFixture, usePools } from './support/pool.js';
 
 const settled = await loadPoolFixture('settled.js');

@@ -5,7 +5,7 @@ import {
   TaskAbortedError,
   type TaskEvent,
   taskContext,
-} from '../src/pool/index.js';
+} from '../dist/pool/index.js';
 import { brokenProgress, loadPoolFixture, usePools } from './support/pool.js';
 
 const context = await loadPoolFixture('context.js');

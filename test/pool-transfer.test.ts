@@ -1,6 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { transfer } from '../src/pool/index.js';
+import { transfer } from '../dist/pool/index.js';
 import { loadPoolFixture, usePools } from './support/pool.js';
 
 const moves = await loadPoolFixture('transfer.js');

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { NotReferenceableError } from '../src/errors.js';
-import { Pool } from '../src/pool/index.js';
-import { tsxInExecArgv } from '../src/reference/module-id.js';
+import { NotReferenceableError } from '../dist/errors.js';
+import { Pool } from '../dist/pool/index.js';
+import { tsxInExecArgv } from '../dist/reference/module-id.js';
 import { countWords } from './fixtures/pool/tsx-program/words.js';
 
 const program = fileURLToPath(new URL('./fixtures/pool/tsx-program/', import.meta.url));

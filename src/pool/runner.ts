@@ -575,16 +575,11 @@ function unwatchThreads(runner: TaskRunner): void {
 
 /**
  * The dispatcher's CommonJS entry is the only file piscina ever loads (see
- * `dispatcher-entry.cts` for why it is CommonJS). A worker thread needs compiled JavaScript,
- * so when this module runs from its TypeScript source (the test suite), the build's dispatcher
- * is used.
+ * `dispatcher-entry.cts` for why it is CommonJS). It sits beside this module in the build; tests
+ * that run a pool import the build, so that they run what they test.
  */
 function dispatcherFile(): string {
-  const here = import.meta.url;
-  const url = here.endsWith('.ts')
-    ? new URL('../../dist/pool/dispatcher-entry.cjs', here)
-    : new URL('./dispatcher-entry.cjs', here);
-  return fileURLToPath(url);
+  return fileURLToPath(new URL('./dispatcher-entry.cjs', import.meta.url));
 }
 
 /** Whether `bytes` is a view of the whole of its own buffer, which may then be transferred. */

@@ -4,8 +4,8 @@
  * terminated after each test whatever happens.
  */
 import { afterEach } from 'vitest';
-import { Pool, type PoolOptions } from '../../src/pool/index.js';
-import { loadNamespace } from '../../src/reference/load-module.js';
+import { Pool, type PoolOptions } from '../../dist/pool/index.js';
+import { loadNamespace } from '../../dist/reference/load-module.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: fixture modules are plain JavaScript.
 export type Fixture = Record<string, any>;
