@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DOC_BLOCK_COMPILER_OPTIONS } from './support/doc-blocks.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const tsc = `${repo}node_modules/.bin/tsc`;
@@ -57,15 +58,7 @@ function blocksOf(guide: string): Block[] {
 
 const blocks = guides.flatMap(blocksOf);
 
-const compilerOptions = {
-  target: 'es2022',
-  module: 'nodenext',
-  moduleResolution: 'nodenext',
-  lib: ['es2023', 'esnext.decorators', 'esnext.disposable'],
-  types: ['node'],
-  strict: true,
-  skipLibCheck: true,
-};
+const compilerOptions = DOC_BLOCK_COMPILER_OPTIONS;
 
 /** Compiles every block of one mode together (one tsc run), each block its own module. */
 function compile(mode: Block['mode']): string {

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, startRedis } from '../../examples/queue/servers.js';
+import { DOC_BLOCK_COMPILER_OPTIONS } from '../support/doc-blocks.js';
 import { root } from './harness.js';
 
 const work = `${root}.build/queue-doc-blocks/`;
@@ -34,15 +35,7 @@ describe('the queue code blocks of the guides', () => {
     writeFileSync(
       `${work}tsconfig.json`,
       JSON.stringify({
-        compilerOptions: {
-          target: 'es2022',
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
-          lib: ['es2023', 'esnext.decorators', 'esnext.disposable'],
-          types: ['node'],
-          strict: true,
-          skipLibCheck: true,
-        },
+        compilerOptions: DOC_BLOCK_COMPILER_OPTIONS,
         include: ['*.ts'],
       }),
     );
