@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decorationSite, isModuleEvaluating } from '../src/internal/call-site.js';
 
 // Read at this module's top level.
-const topLevel = decorationSite(false);
+const topLevel = decorationSite(decorationSite, false);
 
 function probe(moduleUrl: string): boolean {
   return isModuleEvaluating(moduleUrl, probe);
@@ -29,13 +29,13 @@ describe('decorationSite', () => {
 
   it('names the function whose body applied it', () => {
     function makeTask() {
-      return decorationSite(false);
+      return decorationSite(decorationSite, false);
     }
     expect(makeTask()).toEqual({ module: import.meta.url, enclosing: 'makeTask' });
   });
 
   it('names an anonymous function `<lambda>`', () => {
-    expect([0].map(() => decorationSite(false))[0]).toEqual({
+    expect([0].map(() => decorationSite(decorationSite, false))[0]).toEqual({
       module: import.meta.url,
       enclosing: '<lambda>',
     });
@@ -43,7 +43,7 @@ describe('decorationSite', () => {
 
   it('keeps the last identifier of a name V8 composed', () => {
     const tasks = {
-      build: () => decorationSite(false),
+      build: () => decorationSite(decorationSite, false),
     };
     expect(tasks.build().enclosing).toBe('build');
   });
@@ -51,7 +51,7 @@ describe('decorationSite', () => {
   it('reads the stack again, deeper, when the first frames are all helpers', () => {
     // Twenty helper frames: more than the first read takes, fewer than the second.
     function __decorate(depth: number): unknown {
-      return depth === 0 ? decorationSite(true) : __decorate(depth - 1);
+      return depth === 0 ? decorationSite(decorationSite, true) : __decorate(depth - 1);
     }
     function defineDeepTasks() {
       return __decorate(20);
@@ -65,7 +65,7 @@ describe('decorationSite', () => {
     }
     function defineTasks() {
       return __decorate(function __esDecorate() {
-        return decorationSite(true);
+        return decorationSite(decorationSite, true);
       });
     }
     expect(defineTasks()).toEqual({ module: import.meta.url, enclosing: 'defineTasks' });
@@ -77,7 +77,7 @@ describe('decorationSite', () => {
     Error.prepareStackTrace = prepare;
     Error.stackTraceLimit = 3;
     try {
-      decorationSite(false);
+      decorationSite(decorationSite, false);
       expect(Error.prepareStackTrace).toBe(prepare);
       expect(Error.stackTraceLimit).toBe(3);
       expect(new Error('x').stack).toBe('custom 3');

@@ -9,10 +9,11 @@
 
 import { DecoratorUsageError } from '../errors.js';
 import type { AnyFunction } from '../identity.js';
+import { callerFrames } from '../internal/call-site.js';
 import { checkFunction, checkKnownKeys, checkOptions } from '../internal/check.js';
 import { describeArguments, describeValue } from '../internal/describe.js';
 import { isIdentifier } from '../qualname.js';
-import type { DecoratorSpec } from './decorate.js';
+import { type DecoratorCall, type DecoratorSpec, mayNeedSite } from './decorate.js';
 import { decorateLegacy } from './decorate-legacy.js';
 import { decoratePlain } from './decorate-plain.js';
 import { decorateStandard, type StandardContext } from './decorate-standard.js';
@@ -69,18 +70,44 @@ export function createDecorator<Options = undefined, Input = Options>(
   }
   checkFunction(factory, 'factory');
   const { parse, kinds } = settingsOf(settings);
-  const spec: DecoratorSpec<Options> = { name, factory, kinds };
+  const parts: DecoratorParts<Options> = { name, factory, kinds };
   let defaults: { options: Options } | undefined;
+  return makeDecorator(
+    parts,
+    (input) => configured(parts, parse(input as Input | undefined)),
+    () => {
+      defaults ??= { options: parse(undefined) };
+      return defaults.options;
+    },
+  ) as Decorator<Input>;
+}
 
+/** A decorator's parts, before the function users call exists. */
+type DecoratorParts<Options> = Omit<DecoratorSpec<Options>, 'entry'>;
+
+/**
+ * The function users call, for both the decorator and what `dec(options)` returns: a call with
+ * options only goes to `onOptions`; any other decorates, with the options `optionsOf` gives.
+ */
+function makeDecorator<Options>(
+  parts: DecoratorParts<Options>,
+  onOptions: (input: unknown, args: unknown[]) => unknown,
+  optionsOf: () => Options,
+): Function {
   const decorator = function (this: unknown, ...args: unknown[]): unknown {
     if (args.length === 0 || (args.length === 1 && typeof args[0] !== 'function')) {
-      return configured(spec, parse(args[0] as Input | undefined));
+      return onOptions(args[0], args);
     }
-    defaults ??= { options: parse(undefined) };
-    return applyDecorator(spec, defaults.options, args);
+    const options = optionsOf();
+    // Read in this very frame, the one the user's code called: V8 walks and summarises every
+    // frame between a capture and the function it reads below, each as dear as a frame kept, so
+    // a capture four calls deeper (where the site is used) cost a fifth of a decoration more.
+    const frames = mayNeedSite(args) ? callerFrames(decorator) : undefined;
+    return applyDecorator({ spec, options, frames }, args);
   };
-  nameFunction(decorator, name);
-  return decorator as Decorator<Input>;
+  const spec: DecoratorSpec<Options> = { ...parts, entry: decorator };
+  nameFunction(decorator, parts.name);
+  return decorator;
 }
 
 function settingsOf<Options, Input>(settings: DecoratorSettings<Options, Input> | undefined) {
@@ -114,29 +141,29 @@ function defaultParse(input: unknown): unknown {
 }
 
 /** The decorator returned by `dec(options)`: every shape except another options call. */
-function configured<Options>(spec: DecoratorSpec<Options>, options: Options): ConfiguredDecorator {
-  const decorator = function (this: unknown, ...args: unknown[]): unknown {
-    if (args.length === 0 || (args.length === 1 && typeof args[0] !== 'function')) {
+function configured<Options>(
+  parts: DecoratorParts<Options>,
+  options: Options,
+): ConfiguredDecorator {
+  const { name } = parts;
+  return makeDecorator(
+    parts,
+    (_input, args) => {
       throw new DecoratorUsageError(
-        `\`${spec.name}(options)\` returns a decorator, which takes a function to decorate, got ${describeArguments(args)}: write \`@${spec.name}(options)\` or \`${spec.name}(options)(fn)\``,
+        `\`${name}(options)\` returns a decorator, which takes a function to decorate, got ${describeArguments(args)}: write \`@${name}(options)\` or \`${name}(options)(fn)\``,
       );
-    }
-    return applyDecorator(spec, options, args);
-  };
-  nameFunction(decorator, spec.name);
-  return decorator as ConfiguredDecorator;
+    },
+    () => options,
+  ) as ConfiguredDecorator;
 }
 
 /** Picks the shape from the arguments, as Lit does: a context object means a standard decorator. */
-function applyDecorator<Options>(
-  spec: DecoratorSpec<Options>,
-  options: Options,
-  args: unknown[],
-): unknown {
+function applyDecorator<Options>(call: DecoratorCall<Options>, args: unknown[]): unknown {
+  const { spec } = call;
   const [first, second, third] = args;
-  if (args.length === 1) return decoratePlain(spec, options, first as AnyFunction);
+  if (args.length === 1) return decoratePlain(call, first as AnyFunction);
   if (args.length === 2 && typeof second === 'object' && second !== null) {
-    return decorateStandard(spec, options, first, second as StandardContext);
+    return decorateStandard(call, first, second as StandardContext);
   }
   if (
     (args.length === 2 || args.length === 3) &&
@@ -144,7 +171,7 @@ function applyDecorator<Options>(
     first !== null &&
     (typeof second === 'string' || typeof second === 'symbol' || second === undefined)
   ) {
-    return decorateLegacy(spec, options, first, second, third, args.length);
+    return decorateLegacy(call, first, second, third, args.length);
   }
   throw new DecoratorUsageError(
     `\`${spec.name}\` was called with ${describeArguments(args)}, which matches none of its shapes: \`${spec.name}(fn)\`, \`${spec.name}(options)\`, a standard decorator \`(value, context)\` or a legacy decorator \`(target, key, descriptor)\``,

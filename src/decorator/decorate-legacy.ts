@@ -10,18 +10,18 @@ import type { DecorationSite } from '../internal/call-site.js';
 import { describeArguments, describeValue, ownName } from '../internal/describe.js';
 import { ownConstructor } from '../internal/own-data.js';
 import { segmentOf } from '../qualname.js';
-import { type DecoratorSpec, decorate, makeContext, type Position, siteOf } from './decorate.js';
+import { type DecoratorCall, decorate, makeContext, type Position, siteOf } from './decorate.js';
 import { localName, memberQualname } from './member-qualname.js';
 import { acceptedKinds, checkKind, positionOf } from './position.js';
 
 export function decorateLegacy<Options>(
-  spec: DecoratorSpec<Options>,
-  options: Options,
+  call: DecoratorCall<Options>,
   target: object,
   key: string | symbol | undefined,
   descriptor: unknown,
   count: number,
 ): unknown {
+  const { spec } = call;
   const isStatic = typeof target === 'function';
   const owner = isStatic ? target : ownConstructor(target);
   const ownerName = (owner === undefined ? '' : ownName(owner)) || '<anonymous>';
@@ -48,7 +48,7 @@ export function decorateLegacy<Options>(
     );
   }
   const given = descriptor as PropertyDescriptor;
-  const site = siteOf('value' in given ? [given.value] : [given.get, given.set], true);
+  const site = siteOf(call, 'value' in given ? [given.value] : [given.get, given.set], true);
   const result: PropertyDescriptor = { ...given };
   const at = { name: key, static: isStatic, private: false, owner, mode: 'legacy' } as const;
   if ('value' in given) {
@@ -57,26 +57,26 @@ export function decorateLegacy<Options>(
         `\`@${spec.name}\` cannot be applied to the ${isStatic ? 'static ' : ''}property \`${ownerName}.${String(key)}\`, whose value is ${describeValue(given.value)}: it applies to ${acceptedKinds(spec)}`,
       );
     }
-    result.value = legacyMember(spec, options, given.value, site, { ...at, kind: 'method' });
+    result.value = legacyMember(call, given.value, site, { ...at, kind: 'method' });
     return result;
   }
   if (typeof given.get === 'function') {
-    result.get = legacyMember(spec, options, given.get, site, { ...at, kind: 'getter' });
+    result.get = legacyMember(call, given.get, site, { ...at, kind: 'getter' });
   }
   if (typeof given.set === 'function') {
-    result.set = legacyMember(spec, options, given.set, site, { ...at, kind: 'setter' });
+    result.set = legacyMember(call, given.set, site, { ...at, kind: 'setter' });
   }
   return result;
 }
 
 function legacyMember<Options>(
-  spec: DecoratorSpec<Options>,
-  options: Options,
+  call: DecoratorCall<Options>,
   fn: AnyFunction,
   site: DecorationSite,
   position: Position,
 ): AnyFunction {
-  const context = makeContext(spec, options, position);
+  const { spec } = call;
+  const context = makeContext(call, position);
   const { kind, name, owner } = context;
   const ownerName = owner === undefined ? '' : ownName(owner);
   checkKind(spec, context, () =>

@@ -6,19 +6,16 @@
 import type { AnyFunction } from '../identity.js';
 import { ownName } from '../internal/describe.js';
 import { segmentOf } from '../qualname.js';
-import { type DecoratorSpec, decorate, makeContext, siteOf } from './decorate.js';
+import { type DecoratorCall, decorate, makeContext, siteOf } from './decorate.js';
 import { localName } from './member-qualname.js';
 import { checkKind } from './position.js';
 import type { DecoratorKind } from './types.js';
 
-export function decoratePlain<Options>(
-  spec: DecoratorSpec<Options>,
-  options: Options,
-  fn: AnyFunction,
-): unknown {
+export function decoratePlain<Options>(call: DecoratorCall<Options>, fn: AnyFunction): unknown {
+  const { spec } = call;
   const kind: DecoratorKind = isClass(fn) ? 'class' : 'function';
   const name = ownName(fn);
-  const context = makeContext(spec, options, {
+  const context = makeContext(call, {
     kind,
     name,
     static: false,
@@ -27,7 +24,7 @@ export function decoratePlain<Options>(
     mode: 'plain',
   });
   checkKind(spec, context, () => `the ${kind} \`${name || '<anonymous>'}\``);
-  const site = siteOf([fn], false);
+  const site = siteOf(call, [fn], false);
   return decorate(spec, fn, context, site, localName(site, segmentOf(name)));
 }
 

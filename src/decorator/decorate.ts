@@ -4,11 +4,16 @@
  */
 
 import type { AnyFunction } from '../identity.js';
-import { type DecorationSite, decorationSite, UNKNOWN_SITE } from '../internal/call-site.js';
+import {
+  type CallerFrames,
+  type DecorationSite,
+  decorationSite,
+  UNKNOWN_SITE,
+} from '../internal/call-site.js';
 import { defineHidden } from '../internal/define.js';
 import { describeValue, ownName } from '../internal/describe.js';
 import { MODULE_KEY, QUALNAME_KEY } from '../internal/keys.js';
-import { hasOwnSlot } from '../internal/own-data.js';
+import { hasOwnSlot, ownData } from '../internal/own-data.js';
 import { segmentOf } from '../qualname.js';
 import { updateWrapper } from '../wraps.js';
 import { isProvisional, markProvisional } from './member-qualname.js';
@@ -22,12 +27,24 @@ export interface DecoratorSpec<Options> {
   readonly name: string;
   readonly factory: WrapperFactory<Options>;
   readonly kinds: readonly DecoratorKind[];
+  /**
+   * The public function that applies it (the decorator, or the one `dec(options)` returned): the
+   * decoration site is read from the frames below it.
+   */
+  readonly entry: Function;
+}
+
+/** One call of a decorator: what it is, the options it was configured with, and where it ran. */
+export interface DecoratorCall<Options> {
+  readonly spec: DecoratorSpec<Options>;
+  readonly options: Options;
+  /** The first frames below the decorator, when it read them (see {@link mayNeedSite}). */
+  readonly frames: CallerFrames | undefined;
 }
 
 /** The frozen context a wrapper factory is told, in the fields' documented order. */
 export function makeContext<Options>(
-  spec: DecoratorSpec<Options>,
-  options: Options,
+  { spec, options }: DecoratorCall<Options>,
   position: Position,
 ): DecorationContext<Options> {
   return Object.freeze({
@@ -49,8 +66,31 @@ export function makeContext<Options>(
  * already carries both, as a registered function or a wrapper from another selfsame decorator
  * does, takes nothing from the site, and reading the stack was about half of a decoration.
  */
-export function siteOf(fns: readonly unknown[], member: boolean): DecorationSite {
-  return fns.every(isKnown) ? UNKNOWN_SITE : decorationSite(member);
+export function siteOf<Options>(
+  { spec, frames }: DecoratorCall<Options>,
+  fns: readonly unknown[],
+  member: boolean,
+): DecorationSite {
+  return fns.every(isKnown) ? UNKNOWN_SITE : decorationSite(spec.entry, member, frames);
+}
+
+/**
+ * Whether a function among a decorator's `args` may need its decoration site, so that the
+ * decorator the user called reads the stack's first frames itself (see create-decorator.ts). It
+ * runs none of the caller's code: a legacy descriptor's slots are read through their own
+ * descriptors, and a function it misses there (one held behind a getter) is read for later, by
+ * {@link siteOf}.
+ */
+export function mayNeedSite(args: readonly unknown[]): boolean {
+  const [first, , descriptor] = args;
+  if (args.length === 3 && typeof descriptor === 'object' && descriptor !== null) {
+    return !(
+      isKnown(ownData(descriptor, 'value')) &&
+      isKnown(ownData(descriptor, 'get')) &&
+      isKnown(ownData(descriptor, 'set'))
+    );
+  }
+  return !isKnown(first);
 }
 
 function isKnown(fn: unknown): boolean {

@@ -58,28 +58,79 @@ const COMPILER_HELPERS = new Set([
 // A class's static block, where TypeScript's standard-decorator output calls `__esDecorate`.
 const STATIC_BLOCK = '<static_initializer>';
 
+/** The first frames below a decorator function the user called, as {@link callerFrames} read them. */
+export type CallerFrames = readonly CallSite[];
+
+/**
+ * The first `limit` frames below `above`, the public function that was called (a decorator, or
+ * what `toReference` was given), structured, with `prepareStackTrace` and `stackTraceLimit`
+ * restored whatever happens. Call it from `above` itself where speed matters: V8 walks and
+ * summarises every frame between the capture and `above` (for optimised code, by decoding the
+ * functions inlined into it), and each of those costs about as much as a frame kept.
+ *
+ * @returns the frames; `undefined` where the runtime gives no structured stack
+ */
+export function callerFrames(
+  above: Function,
+  limit: number = SHALLOW_FRAMES,
+): CallerFrames | undefined {
+  const errorClass = Error as ErrorConstructor & {
+    prepareStackTrace?: (error: Error, frames: CallSite[]) => unknown;
+    stackTraceLimit: number;
+  };
+  if (typeof errorClass.captureStackTrace !== 'function') return undefined;
+  const previousPrepare = errorClass.prepareStackTrace;
+  const previousLimit = errorClass.stackTraceLimit;
+  try {
+    errorClass.prepareStackTrace = toFrames;
+    errorClass.stackTraceLimit = limit;
+    const holder: { stack?: unknown } = {};
+    errorClass.captureStackTrace(holder, above);
+    return Array.isArray(holder.stack) ? (holder.stack as CallSite[]) : undefined;
+  } finally {
+    errorClass.prepareStackTrace = previousPrepare;
+    errorClass.stackTraceLimit = previousLimit;
+  }
+}
+
+function toFrames(_error: Error, frames: CallSite[]): CallSite[] {
+  return frames;
+}
+
 /**
  * Reads the call stack of the current decoration and reports its site.
  *
+ * @param above - the public decorator function the user's code (or a compiler helper) called:
+ *   its frame and everything it called are left out, so selfsame's own frames are not captured
+ *   and the first frame read is its caller's
  * @param member - `true` when a class member or a class is decorated by a compiled decorator:
  *   TypeScript's standard output wraps a decorated class in an arrow function called at once, so
  *   the one anonymous frame right after the class's static block is part of the class definition,
  *   not an enclosing function
+ * @param shallow - the first frames below `above`, when `above` read them itself
  */
-export function decorationSite(member: boolean): DecorationSite {
-  // Each frame read costs a structured call site: a few frames settle the usual decoration (the
-  // decorator's own frames, a compiler helper, the module body), and only a stack that has not
-  // settled by then is read again, deep enough for reflect-metadata and framework composition.
-  const shallow = captureFrames(decorationSite, SHALLOW_FRAMES);
+export function decorationSite(
+  above: Function,
+  member: boolean,
+  shallow: CallerFrames | undefined = callerFrames(above),
+): DecorationSite {
+  // Each read costs V8 a captured and a structured call site per frame, and a fixed price of its
+  // own: one read of a few frames settles the usual decoration (a compiler helper, the module
+  // body, or a function body with no helper below it), and only a stack that has not settled by
+  // then is read again, deep enough for reflect-metadata and framework composition.
   if (shallow === undefined) return UNKNOWN_SITE;
   const first = siteFrom(shallow, member);
   if (first.settled || shallow.length < SHALLOW_FRAMES) return first.site;
-  const deep = captureFrames(decorationSite, DEEP_FRAMES);
+  const deep = callerFrames(above, DEEP_FRAMES);
   return deep === undefined ? UNKNOWN_SITE : siteFrom(deep, member).site;
 }
 
-const SHALLOW_FRAMES = 10;
-const DEEP_FRAMES = 40;
+// Six frames below the decorator: what the first read reached when it started inside selfsame,
+// four frames of its own deeper. A helper is looked for that far below a function found on the
+// stack, which is an enclosing function only when no helper called it (a user's own legacy class
+// decorator, `function logged(C) { return dec(C); }`, is called by `__decorate` and names nothing).
+const SHALLOW_FRAMES = 6;
+const DEEP_FRAMES = 36;
 
 /** The site these frames show, and whether it was settled before they ended. */
 function siteFrom(
@@ -141,33 +192,12 @@ function siteFrom(
 export function isModuleEvaluating(moduleUrl: string, above: Function): boolean {
   // A user's own wrappers, a pool's methods and the async chain all sit between the call and the
   // module body; a pathological depth only loses the diagnosis, never a working reference.
-  const frames = captureFrames(above, 60);
+  const frames = callerFrames(above, 60);
   if (frames === undefined) return false;
   return frames.some(
     (frame, index) =>
       fileUrlOf(frame.getFileName()) === moduleUrl && isModuleBody(frame, frames[index + 1]),
   );
-}
-
-/** The structured frames above `above`, with `prepareStackTrace` restored whatever happens. */
-function captureFrames(above: Function, limit: number): CallSite[] | undefined {
-  const errorClass = Error as ErrorConstructor & {
-    prepareStackTrace?: (error: Error, frames: CallSite[]) => unknown;
-    stackTraceLimit: number;
-  };
-  if (typeof errorClass.captureStackTrace !== 'function') return undefined;
-  const previousPrepare = errorClass.prepareStackTrace;
-  const previousLimit = errorClass.stackTraceLimit;
-  try {
-    errorClass.prepareStackTrace = (_error, frames) => frames;
-    errorClass.stackTraceLimit = limit;
-    const holder: { stack?: unknown } = {};
-    errorClass.captureStackTrace(holder, above);
-    return Array.isArray(holder.stack) ? (holder.stack as CallSite[]) : undefined;
-  } finally {
-    errorClass.prepareStackTrace = previousPrepare;
-    errorClass.stackTraceLimit = previousLimit;
-  }
 }
 
 /**
