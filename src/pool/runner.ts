@@ -15,7 +15,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
+import { AHEAD_MIN_ITEMS, allPrimitive, encode, isReport, reportOf } from './batch.js';
 import { Cancellation } from './cancellation.js';
 import { namesClasses, resolveClasses } from './error-classes.js';
 import { PoolClosedError, UncloneableError } from './errors.js';
@@ -29,9 +29,12 @@ import {
   type TaskFacts,
 } from './outcome.js';
 import {
+  ARGUMENT_LISTS,
   DRAIN,
   type DrainMessage,
   type DrainReport,
+  EACH_ARGUMENT,
+  ONE_CALL,
   OUT_OF_BAND,
   type OutOfBandMessage,
   TASK_EVENT,
@@ -203,6 +206,33 @@ export class TaskRunner {
     const outcome = new Promise<Outcome>((done) => {
       resolve = done;
     });
+    return { task: this.#enqueue(fn, items, spread, offset, signal, hooks, resolve), outcome };
+  }
+
+  /**
+   * Queues and sends a task of one call (`apply`): the promise settles with the call's value or
+   * its error as the outcome arrives, one promise step sooner than an outcome awaited.
+   */
+  call(fn: Sendable, args: readonly unknown[], signal: AbortSignal | undefined): Promise<unknown> {
+    const value = new Promise<unknown>((resolve, reject) => {
+      this.#enqueue(fn, [args], true, 0, signal, undefined, (outcome) => {
+        if ('error' in outcome) reject(outcome.error);
+        else resolve(outcome.values[0]);
+      });
+    });
+    this.pump();
+    return value;
+  }
+
+  #enqueue(
+    fn: Sendable,
+    items: readonly unknown[],
+    spread: boolean,
+    offset: number,
+    signal: AbortSignal | undefined,
+    hooks: TaskHooks | undefined,
+    resolve: (outcome: Outcome) => void,
+  ): RunnerTask {
     const task: RunnerTask = {
       id: this.#nextId++,
       fn,
@@ -225,7 +255,7 @@ export class TaskRunner {
       this.#queue.push(task);
     }
     this.#options.recorder?.queued(task);
-    return { task, outcome };
+    return task;
   }
 
   /** Drops a task that has not started, settling it with `reason`. */
@@ -354,20 +384,29 @@ export class TaskRunner {
     }
     const recorder = this.#options.recorder;
     const handing = recorder === undefined ? 0 : epochNow();
-    const { encoded } = task;
-    const message: TaskMessage = [task.id, task.fn.wire, encoded || task.items, task.spread];
-    // Arguments marked with transfer() move to the worker (transfer.ts).
-    const moved = encoded ? [] : transferListOf(task.items, task.spread);
+    const { encoded, items, spread } = task;
+    const message: TaskMessage = encoded
+      ? [task.id, task.fn.wire, encoded, spread ? ARGUMENT_LISTS : EACH_ARGUMENT]
+      : spread && items.length === 1
+        ? [task.id, task.fn.wire, items[0] as readonly unknown[], ONE_CALL]
+        : [task.id, task.fn.wire, items, spread ? ARGUMENT_LISTS : EACH_ARGUMENT];
+    // Arguments marked with transfer() move to the worker (transfer.ts). The bytes are moved,
+    // not copied, when they own their whole buffer (v8.serialize gives each batch its own): a
+    // view into a shared buffer would detach the rest of it.
+    const transferList = encoded
+      ? ownsBuffer(encoded)
+        ? [encoded.buffer as ArrayBuffer]
+        : []
+      : transferListOf(items, spread);
+    const signal = task.controller?.signal;
     this.#piscina
-      .run(message, {
-        ...(task.controller === undefined ? {} : { signal: task.controller.signal }),
-        // The bytes are moved, not copied, when they own their whole buffer (v8.serialize gives
-        // each batch its own): a view into a shared buffer would detach the rest of it.
-        ...(encoded && ownsBuffer(encoded)
-          ? { transferList: [encoded.buffer as ArrayBuffer] }
-          : {}),
-        ...(moved.length > 0 ? { transferList: moved } : {}),
-      })
+      // Without options, piscina uses its own frozen defaults rather than copying an object.
+      .run(
+        message,
+        signal === undefined && transferList.length === 0
+          ? undefined
+          : { signal: signal ?? null, transferList },
+      )
       .then(
         (response: TaskResponse) => this.#free(task, () => this.#answer(task, response)),
         (error: unknown) =>
@@ -381,7 +420,7 @@ export class TaskRunner {
 
   /**
    * piscina is done with a task: its slot is free, and the worker gets its next task before
-   * this answer is delivered (a large answer is decoded meanwhile).
+   * this answer is delivered.
    */
   #free(task: RunnerTask, deliver: () => void): void {
     clearTimeout(task.timer);
@@ -429,12 +468,9 @@ export class TaskRunner {
     task.answered = true;
     // Answered: its timeout no longer applies, even while the outcome waits for its events.
     clearTimeout(task.timer);
-    if (!Array.isArray(response) && !isEncoded(response) && response.records !== undefined) {
-      this.#options.recorder?.received(response.records);
-    }
-    if (Array.isArray(response)) this.#settle(task, { values: response });
-    else if (isEncoded(response)) this.#settle(task, { values: decode(response) });
+    if (!isReport(response)) this.#settle(task, reportOf(response));
     else {
+      if (response.records !== undefined) this.#options.recorder?.received(response.records);
       const { failure } = response;
       if (failure !== undefined && namesClasses(failure.thrown)) {
         // The error's class travelled by reference: resolve it before the error is rebuilt.
