@@ -275,6 +275,7 @@ export class TaskRunner {
       if (this.#startFailure !== undefined) this.#settle(task, this.#cannotStart(task));
       else this.#dispatch(task);
     }
+    if (this.#queue.length === 0) return;
     let ahead = 0;
     for (const task of this.#queue) {
       if (ahead === this.#options.size) break;
@@ -408,26 +409,29 @@ export class TaskRunner {
           : { signal: signal ?? null, transferList },
       )
       .then(
-        (response: TaskResponse) => this.#free(task, () => this.#answer(task, response)),
-        (error: unknown) =>
-          this.#free(task, () => {
-            // A retiring worker answered on its own port, then exited: its answer stands.
-            if (!task.answered) this.#settle(task, this.#rejected(task, error));
-          }),
+        (response: TaskResponse) => {
+          this.#free(task);
+          this.#answer(task, response);
+          this.#options.onSettle();
+        },
+        (error: unknown) => {
+          this.#free(task);
+          // A retiring worker answered on its own port, then exited: its answer stands.
+          if (!task.answered) this.#settle(task, this.#rejected(task, error));
+          this.#options.onSettle();
+        },
       );
     recorder?.dispatched(task, handing);
   }
 
   /**
    * piscina is done with a task: its slot is free, and the worker gets its next task before
-   * this answer is delivered.
+   * this task's answer is delivered.
    */
-  #free(task: RunnerTask, deliver: () => void): void {
+  #free(task: RunnerTask): void {
     clearTimeout(task.timer);
     this.#running.delete(task.id);
     this.pump();
-    deliver();
-    this.#options.onSettle();
   }
 
   #rejected(task: RunnerTask, error: unknown): Outcome {
