@@ -23,6 +23,7 @@ import type { FunctionReference } from '../reference/format.js';
 // Straight from its module: the pool's door (./reference.js) would also load toReference's graph,
 // which a worker never uses.
 import { fromReference } from '../reference/from-reference.js';
+import { allowTypeScriptModules } from '../reference/module-id.js';
 import type { ReferenceOptions } from '../reference/options.js';
 import { receiverOf } from '../reference/receiver.js';
 import { allPrimitive, decode, isEncoded, isReport, reportOf } from './batch.js';
@@ -85,6 +86,8 @@ const reported = new WeakSet<object>();
 let recorder: WorkerRecorder | undefined;
 
 listenForCancels(setup);
+// The pool's TypeScript loader was registered before this module loaded (dispatcher-entry.cts).
+if (setup.loader !== undefined) allowTypeScriptModules();
 
 process.on('uncaughtException', (error) => onFault(error, executionAsyncId()));
 process.on('unhandledRejection', (reason) => onFault(reason, executionAsyncId()));
