@@ -79,7 +79,7 @@ describe('Pool: large batches of primitives travel as bytes', () => {
     expect(run).toHaveBeenCalledTimes(Math.ceil(200_000 / 16_384));
   });
 
-  it('gives a map too small for four chunks of 2,048 per worker two tasks per worker', async () => {
+  it('gives a map too small for four chunks of 2,048 items per worker two tasks per worker', async () => {
     const pool = open();
     const run = vi.spyOn(Piscina.prototype, 'run');
     const items = Array.from({ length: 10_000 }, (_, index) => index);
@@ -87,7 +87,7 @@ describe('Pool: large batches of primitives travel as bytes', () => {
     expect(run).toHaveBeenCalledTimes(4);
   });
 
-  it('sizes automatic chunks: four per worker, two while four would be under 2,048 items, at most 16,384', () => {
+  it('sizes automatic chunks: four per worker, down to two while four would be under 2,048 items, at most 16,384', () => {
     expect(autoChunksize(0, 2)).toBe(1);
     expect(autoChunksize(10, 2)).toBe(3);
     expect(autoChunksize(10_000, 2)).toBe(2500);

@@ -36,9 +36,9 @@ export const MIN_AUTO_CHUNKSIZE = 2_048;
 
 /**
  * Python's rule, about four tasks per worker, so that few messages carry many small items; but
- * only two per worker while four would make chunks smaller than {@link MIN_AUTO_CHUNKSIZE} (two,
- * not one, so that a worker that finishes first still takes work from a slower one), and no
- * chunk larger than {@link MAX_AUTO_CHUNKSIZE}.
+ * fewer per worker, down to two, while four would make chunks smaller than
+ * {@link MIN_AUTO_CHUNKSIZE} (two, not one, so that a worker that finishes first still takes
+ * work from a slower one), and no chunk larger than {@link MAX_AUTO_CHUNKSIZE}.
  */
 export function autoChunksize(length: number, size: number): number {
   const perWorker = Math.max(2, Math.min(4, Math.floor(length / (size * MIN_AUTO_CHUNKSIZE))));
