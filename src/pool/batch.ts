@@ -7,9 +7,10 @@
  * primitives travel this way, and everything else as before.
  *
  * Answers travel back by plain structured clone, not as bytes: `v8.serialize` in the worker
- * and `v8.deserialize` here cost more CPU than the native clone of the same array (15-25% of
- * the CPU time of a whole `map` of trivial items, measured in docs/performance.md), and on a
- * machine with no core to spare for the main thread that CPU is taken from the workers.
+ * and `v8.deserialize` here cost more CPU than the native clone of the same array (about 15% of
+ * the CPU time of a whole `map` of 100,000 or 1,000,000 trivial items, measured in
+ * docs/performance.md), and on a machine with no core to spare for the main thread that CPU is
+ * taken from the workers.
  *
  * @internal
  * @packageDocumentation

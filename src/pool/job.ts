@@ -30,7 +30,7 @@ export const MAX_AUTO_CHUNKSIZE = 16_384;
  * hand-off through the main thread, which on a machine whose cores are all taken by the workers
  * waits for a core each time: measured on `map` of trivial items over two workers (see
  * docs/performance.md), a task cost 150-250 us beyond its items, so at 10,000 items eight tasks
- * of 1,250 took 1.3-1.4x the time of four of 2,500.
+ * of 1,250 took 1.2-1.4x the time of four of 2,500.
  */
 export const MIN_AUTO_CHUNKSIZE = 2_048;
 
