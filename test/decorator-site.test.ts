@@ -155,4 +155,25 @@ describe('createDecorator, the decoration site', () => {
       module: import.meta.url,
     });
   });
+
+  it('reads deeper below the decorator when its first frames are all helpers', () => {
+    class Box {}
+    function run() {}
+    // Ten helper frames between the decorator and the class definition: more than the first read.
+    function __decorate(depth: number): PropertyDescriptor {
+      return depth === 0
+        ? (passThrough(Box.prototype, 'run', {
+            value: run,
+            configurable: true,
+          }) as PropertyDescriptor)
+        : __decorate(depth - 1);
+    }
+    function defineDeep() {
+      return __decorate(10).value as Function;
+    }
+    expect(identityOf(defineDeep())).toMatchObject({
+      qualname: 'defineDeep.<locals>.Box.run',
+      module: import.meta.url,
+    });
+  });
 });
