@@ -6,7 +6,7 @@
 import type { AnyFunction } from '../identity.js';
 import { ownName } from '../internal/describe.js';
 import { segmentOf } from '../qualname.js';
-import { type DecoratorCall, decorate, makeContext, siteOf } from './decorate.js';
+import { type DecoratorCall, decorate, makeContext, siteOfFirstArgument } from './decorate.js';
 import { localName } from './member-qualname.js';
 import { checkKind } from './position.js';
 import type { DecoratorKind } from './types.js';
@@ -24,7 +24,7 @@ export function decoratePlain<Options>(call: DecoratorCall<Options>, fn: AnyFunc
     mode: 'plain',
   });
   checkKind(spec, context, () => `the ${kind} \`${name || '<anonymous>'}\``);
-  const site = siteOf(call, [fn], false);
+  const site = siteOfFirstArgument(call, false);
   return decorate(spec, fn, context, site, localName(site, segmentOf(name)));
 }
 

@@ -11,7 +11,7 @@ import { describeArguments, describeValue, ownName } from '../internal/describe.
 import { metadataSymbol } from '../internal/metadata.js';
 import { ownConstructor, ownData } from '../internal/own-data.js';
 import { segmentOf } from '../qualname.js';
-import { type DecoratorCall, decorate, makeContext, siteOf } from './decorate.js';
+import { type DecoratorCall, decorate, makeContext, siteOfFirstArgument } from './decorate.js';
 import { localName, memberQualname, nameProvisionally, settleQualname } from './member-qualname.js';
 import { acceptedKinds, checkKind, kindWord, positionOf } from './position.js';
 import type { DecorationContext } from './types.js';
@@ -65,7 +65,7 @@ export function decorateStandard<Options>(
     mode: 'standard',
   });
   checkKind(spec, context, () => positionOf(kind, name, isStatic, isPrivate));
-  const site = siteOf(call, [fn], true);
+  const site = siteOfFirstArgument(call, true);
   if (kind === 'class') return decorate(spec, fn, context, site, localName(site, segmentOf(name)));
   const wrapper = decorate(spec, fn, context, site, undefined);
   if (wrapper !== fn && typeof standard.addInitializer === 'function') {

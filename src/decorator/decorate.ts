@@ -75,11 +75,23 @@ export function siteOf<Options>(
 }
 
 /**
+ * {@link siteOf} for a plain or standard decoration, whose one function is the decorator's first
+ * argument: there the decorator's own answer ({@link mayNeedSite}) is exact and is not asked
+ * again, and the frames it read are the site's (none where the runtime has no structured stack).
+ */
+export function siteOfFirstArgument<Options>(
+  { spec, frames }: DecoratorCall<Options>,
+  member: boolean,
+): DecorationSite {
+  return frames === undefined ? UNKNOWN_SITE : decorationSite(spec.entry, member, frames);
+}
+
+/**
  * Whether a function among a decorator's `args` may need its decoration site, so that the
- * decorator the user called reads the stack's first frames itself (see create-decorator.ts). It
- * runs none of the caller's code: a legacy descriptor's slots are read through their own
- * descriptors, and a function it misses there (one held behind a getter) is read for later, by
- * {@link siteOf}.
+ * decorator the user called reads the stack's first frames itself (see create-decorator.ts).
+ * Exact for a plain or standard call (the function is the first argument). It runs none of the
+ * caller's code: a legacy descriptor's slots are read through their own descriptors, and a
+ * function it misses there (one held behind a getter) is read for later, by {@link siteOf}.
  */
 export function mayNeedSite(args: readonly unknown[]): boolean {
   const [first, , descriptor] = args;
