@@ -1,6 +1,9 @@
 // Pool start-up against piscina's: a new pool of two threads until its first result, in this
 // process (the pool closed afterwards, untimed), and as a whole process that starts a pool, gets
-// one result and closes it (timed from spawn to exit), beside an empty Node process.
+// one result and closes it (timed from spawn to exit), beside an empty Node process. A floor row
+// runs piscina on a worker file that imports the very ES task module the pool runs (it imports
+// selfsame/core): what an ES task module costs a worker whatever runs it, so that the ratio to it
+// is what the pool itself adds.
 import { spawn } from 'node:child_process';
 import { Piscina } from 'piscina';
 import { Pool } from 'selfsame/pool';
@@ -19,17 +22,18 @@ const untilFirstResult = (start) => async () => {
   return { ns };
 };
 
+/** piscina with two threads on the worker file `name`, until its first result. */
+const piscinaOn = (name) =>
+  untilFirstResult(async () => {
+    const piscina = new Piscina({ filename: fixture(name).href, minThreads: 2, maxThreads: 2 });
+    return { first: await piscina.run(21), stop: () => piscina.close() };
+  });
+
 await compareAsync(
   'A new pool of 2 threads until its first result, in this process',
   {
-    'piscina: new Piscina() + run()': untilFirstResult(async () => {
-      const piscina = new Piscina({
-        filename: fixture('piscina-double.cjs').href,
-        minThreads: 2,
-        maxThreads: 2,
-      });
-      return { first: await piscina.run(21), stop: () => piscina.close() };
-    }),
+    'piscina: new Piscina() + run()': piscinaOn('piscina-double.cjs'),
+    'floor: piscina running the ES task module': piscinaOn('piscina-es-task.cjs'),
     'selfsame: new Pool() + apply()': untilFirstResult(async () => {
       const pool = new Pool({ size: 2 });
       return { first: await pool.apply(double, [21]), stop: () => pool.close() };
@@ -46,25 +50,38 @@ await compareAsync(
         max: 1.2,
         label: 'pool start-up in process (new pool + first result) / piscina',
       },
+      {
+        task: 'selfsame: new Pool() + apply()',
+        vs: 'floor: piscina running the ES task module',
+        label: 'pool start-up in process / piscina running the same ES task module',
+      },
     ],
   },
 );
 
-/** Runs a Node program to its end; fails on a non-zero exit. */
-const program = (name) => () =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fixture(name).pathname], { stdio: 'inherit' });
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve(undefined) : reject(new Error(`${name} exited with ${code}`)),
-    );
-  });
+/** Runs a Node program (with `args`) to its end; fails on a non-zero exit. */
+const program =
+  (name, ...args) =>
+  () =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [fixture(name).pathname, ...args], {
+        stdio: 'inherit',
+      });
+      child.once('error', reject);
+      child.once('exit', (code) =>
+        code === 0 ? resolve(undefined) : reject(new Error(`${name} exited with ${code}`)),
+      );
+    });
 
 await compareAsync(
   'A whole process: start a pool of 2, one result, close',
   {
     'an empty Node process': program('empty.js'),
     piscina: program('startup-piscina.js'),
+    'floor: piscina running the ES task module': program(
+      'startup-piscina.js',
+      'piscina-es-task.cjs',
+    ),
     'selfsame/pool': program('startup-selfsame.js'),
   },
   {
@@ -77,6 +94,11 @@ await compareAsync(
         vs: 'piscina',
         max: 1.2,
         label: 'pool start-up, whole process / piscina',
+      },
+      {
+        task: 'selfsame/pool',
+        vs: 'floor: piscina running the ES task module',
+        label: 'pool start-up, whole process / piscina running the same ES task module',
       },
     ],
   },

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -18,5 +19,20 @@ describe('the `selfsame/pool` entry', () => {
     const loaded = loadedBy('selfsame/pool');
     expect(loaded.builtins).toContain('worker_threads');
     expect(loaded.files.some((file) => /[/\\]piscina[/\\]/.test(file))).toBe(true);
+  });
+
+  it('gives its workers the dispatcher as one module that shares only the error classes', () => {
+    const bundle = readFileSync(
+      new URL('../dist/pool/dispatcher-bundle.js', import.meta.url),
+      'utf8',
+    );
+    const imported = [...bundle.matchAll(/^import\s[^'"]*?['"]([^'"]+)['"]/gm)].map(
+      ([, specifier]) => specifier as string,
+    );
+    // The error classes a task module's own copy of selfsame throws must be the dispatcher's.
+    expect(new Set(imported.filter((specifier) => specifier.startsWith('.')))).toEqual(
+      new Set(['../errors.js', './errors.js']),
+    );
+    expect(imported.filter((specifier) => !/^(\.|node:)/.test(specifier))).toEqual([]);
   });
 });
