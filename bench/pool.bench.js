@@ -2,12 +2,15 @@
 // - one apply() round trip against one piscina run() round trip, at the median, with piscina's
 //   default `atomics: 'sync'` (idle workers blocked in Atomics.wait) and with the
 //   `atomics: 'async'` the pool uses so that idle workers' event loops turn: the cost of that
-//   choice, per task;
+//   choice, per task; and piscina handed the very message apply() sends (task id, reference text,
+//   argument list, form) to a worker that only doubles its argument: what that message costs
+//   alone, so that the rest of apply()'s gap is selfsame's own code on either side;
 // - a CPU-bound map on 2 threads against 1;
 // - how long a 2-thread pool takes to stop after one task per thread: close() and terminate()
 //   against piscina's close() and destroy() (each iteration starts a pool, runs, stops it).
 // (Maps of many small items: pool-map.bench.js; start-up: pool-startup.bench.js.)
 import { Piscina } from 'piscina';
+import { toReference } from 'selfsame';
 import { Pool } from 'selfsame/pool';
 import { burn, double } from './fixtures/pool-tasks.js';
 import { compareAsync, compareLatency } from './measure.js';
@@ -23,7 +26,15 @@ const piscinaAsync = new Piscina({
   maxThreads: 2,
   atomics: 'async',
 });
+const piscinaMessage = new Piscina({
+  filename: new URL('./fixtures/piscina-message.cjs', import.meta.url).href,
+  minThreads: 2,
+  maxThreads: 2,
+  atomics: 'async',
+});
 const pool = new Pool({ size: 2 });
+// The message apply() sends for `double`, as src/pool/runner.ts builds it (ONE_CALL = 2).
+const wire = JSON.stringify(await toReference(double, { root: process.cwd() }));
 const single = new Pool({ size: 1 });
 
 try {
@@ -33,6 +44,7 @@ try {
     {
       'piscina run()': () => piscina.run(next++),
       "piscina run() with atomics: 'async'": () => piscinaAsync.run(next++),
+      "the same, handed apply()'s message": () => piscinaMessage.run([next, wire, [next++], 2]),
       'Pool.apply()': () => pool.apply(double, [next++]),
     },
     {
@@ -50,6 +62,11 @@ try {
           vs: "piscina run() with atomics: 'async'",
           max: 1.1,
           label: "Pool.apply() p50 / piscina run() p50, both with atomics: 'async'",
+        },
+        {
+          task: 'Pool.apply()',
+          vs: "the same, handed apply()'s message",
+          label: "Pool.apply() p50 / piscina run() p50 carrying apply()'s message",
         },
         {
           task: "piscina run() with atomics: 'async'",
@@ -113,5 +130,11 @@ try {
     },
   );
 } finally {
-  await Promise.all([pool.close(), single.close(), piscina.close(), piscinaAsync.close()]);
+  await Promise.all([
+    pool.close(),
+    single.close(),
+    piscina.close(),
+    piscinaAsync.close(),
+    piscinaMessage.close(),
+  ]);
 }

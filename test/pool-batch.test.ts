@@ -3,7 +3,8 @@ import { Piscina } from 'piscina';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Pool } from '../dist/pool/index.js';
 import { loadNamespace } from '../dist/reference/load-module.js';
-import { allPrimitive, decode, encode, isEncoded } from '../src/pool/batch.js';
+import { allPrimitive, decode, encode, isEncoded, isReport, reportOf } from '../src/pool/batch.js';
+import { autoChunksize } from '../src/pool/job.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: fixture functions are plain JavaScript.
 type Task = (...args: any[]) => unknown;
@@ -78,6 +79,25 @@ describe('Pool: large batches of primitives travel as bytes', () => {
     expect(run).toHaveBeenCalledTimes(Math.ceil(200_000 / 16_384));
   });
 
+  it('gives a map too small for four chunks of 2,048 items per worker two tasks per worker', async () => {
+    const pool = open();
+    const run = vi.spyOn(Piscina.prototype, 'run');
+    const items = Array.from({ length: 10_000 }, (_, index) => index);
+    expect(await pool.map(tasks.echo, items)).toEqual(items);
+    expect(run).toHaveBeenCalledTimes(4);
+  });
+
+  it('sizes automatic chunks: four per worker, down to two while four would be under 2,048 items, at most 16,384', () => {
+    expect(autoChunksize(0, 2)).toBe(1);
+    expect(autoChunksize(10, 2)).toBe(3);
+    expect(autoChunksize(10_000, 2)).toBe(2500);
+    expect(autoChunksize(12_288, 2)).toBe(2048);
+    expect(autoChunksize(16_384, 2)).toBe(2048);
+    expect(autoChunksize(100_000, 2)).toBe(12_500);
+    expect(autoChunksize(100_000, 8)).toBe(3125);
+    expect(autoChunksize(1_000_000, 2)).toBe(16_384);
+  });
+
   it('spreads thousands of argument lists for starmap', async () => {
     const pool = open();
     const lists = Array.from({ length: 2000 }, (_, index) => [index, 1, 2]);
@@ -145,5 +165,56 @@ describe('batch encoding', () => {
     }
     expect(allPrimitive([[1, 'a'], [], [null]], true)).toBe(true);
     expect(isEncoded([1, 2])).toBe(false);
+  });
+});
+
+describe('Pool: one call travels as its argument list, a primitive result as itself', () => {
+  it('gives back every kind of primitive exactly, `-0`, `NaN`, `undefined` and bigints included', async () => {
+    const pool = open();
+    const values = [0, -0, Number.NaN, 1.5, '', 'text', true, false, null, undefined, 10n ** 30n];
+    const results = await Promise.all(values.map((value) => pool.apply(tasks.echo, [value])));
+    expect(results.map(spell)).toEqual(values.map(spell));
+  });
+
+  it('gives back results shaped like the answers themselves as the values they are', async () => {
+    const pool = open();
+    const lookalikes = [
+      [1, 2],
+      [],
+      new Uint8Array([1, 2, 3]),
+      { values: [1], failure: { kind: 'throw', index: 0, thrown: { value: 'x' } } },
+      { values: [], events: 3 },
+    ];
+    for (const value of lookalikes) {
+      expect(await pool.apply(tasks.echo, [value])).toEqual(value);
+    }
+    expect(await pool.apply(tasks.kindOf, [new Uint8Array([1])])).toBe('Uint8Array');
+  });
+
+  it('spreads the arguments of one call, however many, and of a starmap chunk of one', async () => {
+    const pool = open();
+    expect(await pool.apply(tasks.sum, [])).toBe(0);
+    expect(await pool.apply(tasks.sum, [1, 2, 3])).toBe(6);
+    expect(await pool.starmap(tasks.sum, [[1, 2], [3], []], { chunksize: 1 })).toEqual([3, 3, 0]);
+  });
+
+  it('rejects with the error of a call that throws, its class and message kept', async () => {
+    const pool = open();
+    await expect(pool.apply(tasks.failAt700, [700])).rejects.toThrow(
+      new RangeError('item 700 failed'),
+    );
+    expect(await pool.apply(tasks.failAt700, [699])).toBe(699);
+  });
+
+  it('tells a report from bare values and a bare primitive', () => {
+    const report = { values: [1], events: 2 };
+    expect(isReport(report)).toBe(true);
+    expect(reportOf(report)).toBe(report);
+    for (const bare of [[1, 2], [], 7, null, undefined, 'x']) {
+      expect(isReport(bare)).toBe(false);
+    }
+    expect(reportOf([1, 2])).toEqual({ values: [1, 2] });
+    expect(reportOf(7)).toEqual({ values: [7] });
+    expect(reportOf(undefined)).toEqual({ values: [undefined] });
   });
 });

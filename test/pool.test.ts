@@ -601,7 +601,8 @@ describe('Pool: faults', () => {
     await pool.apply(tasks.add, [1, 2]);
     await pool.map(tasks.double, [1, 2, 3]);
     expect(run).toHaveBeenCalled();
-    for (const [, options] of run.mock.calls) expect(options).not.toHaveProperty('filename');
+    // Options are given only when there is a signal or a transfer list; never a filename.
+    for (const [, options] of run.mock.calls) expect(options ?? {}).not.toHaveProperty('filename');
     const engine = run.mock.contexts[0] as Piscina;
     expect(engine.options.filename).toMatch(/[/\\]dist[/\\]pool[/\\]dispatcher-entry\.cjs$/);
   });

@@ -26,16 +26,19 @@ import { fromReference } from '../reference/from-reference.js';
 import { allowTypeScriptModules } from '../reference/module-id.js';
 import type { ReferenceOptions } from '../reference/options.js';
 import { receiverOf } from '../reference/receiver.js';
-import { AHEAD_MIN_ITEMS, allPrimitive, decode, encode, isEncoded } from './batch.js';
+import { allPrimitive, decode, isEncoded, isReport, reportOf } from './batch.js';
 import { carry, describeUncloneable } from './envelope.js';
 import { hasUserClass, referenceClasses } from './error-classes.js';
 import { whileImporting } from './import-guard.js';
 import {
+  type BarePrimitive,
   type DispatchedTask,
   DRAIN,
   type DrainReport,
+  EACH_ARGUMENT,
   type Failure,
   INITIALIZING,
+  ONE_CALL,
   OUT_OF_BAND,
   type OutOfBandMessage,
   type TaskMessage,
@@ -122,12 +125,13 @@ export default function dispatch(
   const message = request as TaskMessage;
   taskStart = nextAsyncId();
   const began = setup.records === undefined ? 0 : epochNow();
-  const items = message[2];
+  const [id, ref, items, form] = message;
   const task: DispatchedTask = {
-    id: message[0],
-    ref: message[1],
-    items: isEncoded(items) ? decode(items) : items,
-    spread: message[3],
+    id,
+    ref,
+    items: form === ONE_CALL ? [items] : isEncoded(items) ? decode(items) : items,
+    spread: form !== EACH_ARGUMENT,
+    oneCall: form === ONE_CALL,
   };
   startTask(task.id);
   const fn = initDone && initFailure === undefined ? resolved.get(task.ref) : undefined;
@@ -141,8 +145,7 @@ export default function dispatch(
 function withEvents(response: TaskResponse): TaskResponse {
   const events = endTask();
   if (events === 0) return response;
-  if (isEncoded(response)) return { values: decode(response), events };
-  return { ...(Array.isArray(response) ? { values: response } : response), events };
+  return { ...reportOf(response), events };
 }
 
 function finish(
@@ -150,7 +153,7 @@ function finish(
   settled: TaskResponse,
   began: number,
 ): TaskResponse | Promise<TaskResponse> {
-  const failure = Array.isArray(settled) || isEncoded(settled) ? undefined : settled.failure;
+  const failure = isReport(settled) ? settled.failure : undefined;
   if (failure !== undefined && hasUserClass(failure.thrown)) {
     // Rare, so the one asynchronous step: the error's class is named by reference first.
     return referenceClasses(failure.thrown, policy).then((thrown) =>
@@ -240,7 +243,7 @@ function runItems(
     if (isThenable(value)) return awaitItem(task, fn, index, values, value);
     values.push(value);
   }
-  return complete(values);
+  return complete(values, task.oneCall);
 }
 
 /** Awaits one item's promise, unless a fault raised meanwhile fails the task first. */
@@ -271,11 +274,10 @@ async function awaitItem(
   return runItems(task, fn, index + 1, values);
 }
 
-function complete(values: unknown[]): TaskResponse {
-  // The common answer is the bare array of values (or its bytes): nothing else to clone.
-  if (allPrimitive(values, false)) {
-    return values.length >= AHEAD_MIN_ITEMS ? encode(values) : values;
-  }
+function complete(values: unknown[], oneCall: boolean): TaskResponse {
+  // The common answer is the bare array of values, or the one call's value: nothing else to
+  // clone (answers are never encoded: see batch.ts).
+  if (allPrimitive(values, false)) return oneCall ? (values[0] as BarePrimitive) : values;
   const moved = transferListOf(values);
   // A value that moves is checked by the move itself, not copied once more to be checked.
   const copied = moved.length === 0 ? values : values.map((v) => (movesWith(v, moved) ? 0 : v));
@@ -411,11 +413,7 @@ async function drain(within: number): Promise<DrainReport> {
  * it: it is not trusted any more, and the failed task's error already says it was replaced.
  */
 async function retire(id: number, response: TaskResponse): Promise<never> {
-  const report: TaskReport = Array.isArray(response)
-    ? { values: response }
-    : isEncoded(response)
-      ? { values: decode(response) }
-      : response;
+  const report = reportOf(response);
   post({ [OUT_OF_BAND]: 'answer', id, response: report });
   if (!retiring) {
     const pending = await settle(setup.closeTimeout);

@@ -26,11 +26,23 @@ export interface Job {
 export const MAX_AUTO_CHUNKSIZE = 16_384;
 
 /**
+ * The smallest automatic chunk while a worker can be given more than two. Every task is a
+ * hand-off through the main thread, which on a machine whose cores are all taken by the workers
+ * waits for a core each time: measured on `map` of trivial items over two workers (see
+ * docs/performance.md), a task cost 150-250 us beyond its items, so at 10,000 items eight tasks
+ * of 1,250 took 1.2-1.4x the time of four of 2,500.
+ */
+export const MIN_AUTO_CHUNKSIZE = 2_048;
+
+/**
  * Python's rule, about four tasks per worker, so that few messages carry many small items; but
- * no chunk larger than {@link MAX_AUTO_CHUNKSIZE}.
+ * fewer per worker, down to two, while four would make chunks smaller than
+ * {@link MIN_AUTO_CHUNKSIZE} (two, not one, so that a worker that finishes first still takes
+ * work from a slower one), and no chunk larger than {@link MAX_AUTO_CHUNKSIZE}.
  */
 export function autoChunksize(length: number, size: number): number {
-  return Math.max(1, Math.min(MAX_AUTO_CHUNKSIZE, Math.ceil(length / (size * 4))));
+  const perWorker = Math.max(2, Math.min(4, Math.floor(length / (size * MIN_AUTO_CHUNKSIZE))));
+  return Math.max(1, Math.min(MAX_AUTO_CHUNKSIZE, Math.ceil(length / (size * perWorker))));
 }
 
 /**

@@ -90,7 +90,8 @@ export interface MapOptions {
   /**
    * How many items travel in one task. Default: the input is split into about four tasks per
    * worker, as Python's `Pool.map` does, so that many small items cost few messages, with at
-   * most 16,384 items in a task.
+   * most 16,384 items in a task; into fewer per worker, down to two, while four would hold
+   * fewer than 2,048 items each.
    */
   readonly chunksize?: number;
   /** Aborts the items not yet done: queued tasks never start, running ones stop their worker. */

@@ -61,18 +61,30 @@ export interface WorkerSetup {
 }
 
 /**
- * One task as it travels: its id, the function's reference as JSON text, its items, and whether
- * each item is an argument list to spread (`starmap`, `apply`) or the one argument itself
- * (`map`, `imap`: a flat array clones about ten times faster than as many one-item lists). A
- * tuple and one string clone faster than objects: this message is the whole per-call cost of a
- * round trip beyond piscina's own.
+ * How a task's items travel, the last element of a {@link TaskMessage}: each item the one
+ * argument (`map`, `imap`: a flat array clones about ten times faster than as many one-item
+ * lists), each item an argument list to spread (`starmap`), or, for a task of one call
+ * (`apply`), that call's argument list in place of the items, one array fewer to clone.
+ */
+export const EACH_ARGUMENT = 0;
+/** See {@link EACH_ARGUMENT}. */
+export const ARGUMENT_LISTS = 1;
+/** See {@link EACH_ARGUMENT}. */
+export const ONE_CALL = 2;
+/** One of {@link EACH_ARGUMENT}, {@link ARGUMENT_LISTS}, {@link ONE_CALL}. */
+export type ItemsForm = typeof EACH_ARGUMENT | typeof ARGUMENT_LISTS | typeof ONE_CALL;
+
+/**
+ * One task as it travels: its id, the function's reference as JSON text, its items, and how
+ * they travel. A tuple and one string clone faster than objects: this message is the whole
+ * per-call cost of a round trip beyond piscina's own.
  */
 export type TaskMessage = readonly [
   id: number,
   ref: string,
-  /** the items, or their bytes (see batch.ts) */
+  /** the items, their bytes (see batch.ts), or, with {@link ONE_CALL}, the call's arguments */
   items: readonly unknown[] | Uint8Array,
-  spread: boolean,
+  form: ItemsForm,
 ];
 
 /**
@@ -108,6 +120,8 @@ export interface DispatchedTask {
   readonly items: readonly unknown[];
   /** Whether each item is an argument list (`fn(...item)`) rather than one argument (`fn(item)`). */
   readonly spread: boolean;
+  /** Whether the task is one call ({@link ONE_CALL}): a primitive result then travels bare. */
+  readonly oneCall: boolean;
 }
 
 /** How a task failed inside the worker. */
@@ -155,11 +169,14 @@ export interface Failure {
 }
 
 /**
- * What a worker answers: the values of all items, in order, as a bare array (or its bytes, for a
- * large batch of primitives: see batch.ts) when everything went well, or a {@link TaskReport}
- * when something is to be reported.
+ * What a worker answers: the values of all items, in order, as a bare array (or the value
+ * itself, for a task of one call whose value is a primitive) when everything went well, or a
+ * {@link TaskReport} when something is to be reported.
  */
-export type TaskResponse = unknown[] | Uint8Array | TaskReport;
+export type TaskResponse = unknown[] | TaskReport | BarePrimitive;
+
+/** A value that structured clone carries as itself, never an object (see {@link TaskResponse}). */
+export type BarePrimitive = string | number | bigint | boolean | null | undefined;
 
 /** The values of the items that completed, in order, then the failure that stopped the task. */
 export interface TaskReport {

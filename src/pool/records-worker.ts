@@ -13,7 +13,7 @@ import { threadId } from 'node:worker_threads';
 import { describeThrown } from '../timeline/record.js';
 import type { TimelineRecord } from '../timeline/types.js';
 import { callSinks } from '../track-execution-time/channel.js';
-import { decode, isEncoded } from './batch.js';
+import { isReport, reportOf } from './batch.js';
 import type { DispatchedTask, TaskResponse } from './protocol.js';
 import { CALL_FIELDS, epochNow, qualnameOf } from './records.js';
 
@@ -73,8 +73,7 @@ export function startRecording(flowBase: number): WorkerRecorder {
   };
   return {
     attach(task, began, response) {
-      const failed =
-        !Array.isArray(response) && !isEncoded(response) && response.failure !== undefined;
+      const failed = isReport(response) && response.failure !== undefined;
       spans.push({
         qualname: `run ${qualnameOf(task.ref, names)}`,
         start: began,
@@ -86,11 +85,7 @@ export function startRecording(flowBase: number): WorkerRecorder {
         args: { task: task.id, items: task.items.length },
       });
       // Records need a report to travel in; packed values are unpacked for it (only when collecting).
-      const report = Array.isArray(response)
-        ? { values: response }
-        : isEncoded(response)
-          ? { values: decode(response) }
-          : response;
+      const report = reportOf(response);
       const records = { threadId, strings, calls: calls.slice(0, used), spans };
       used = 0;
       strings = [];
