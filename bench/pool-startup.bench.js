@@ -2,8 +2,8 @@
 // process (the pool closed afterwards, untimed), and as a whole process that starts a pool, gets
 // one result and closes it (timed from spawn to exit), beside an empty Node process. A floor row
 // runs piscina on a worker file that imports the very ES task module the pool runs (it imports
-// selfsame/core): what an ES task module costs a worker whatever runs it, so that the ratio to it
-// is what the pool itself adds.
+// selfsame/identity): what an ES task module costs a worker whatever runs it, so that the ratio
+// to it is what the pool itself adds.
 import { spawn } from 'node:child_process';
 import { Piscina } from 'piscina';
 import { Pool } from 'selfsame/pool';

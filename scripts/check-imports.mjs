@@ -30,7 +30,7 @@ export const LAYERS = [
   { name: 'pool', holds: ['pool/'] },
   { name: 'bin', holds: ['bin/'] },
   { name: 'queue', holds: ['queue/'] },
-  { name: 'entry', holds: ['core.ts', 'index.ts'] },
+  { name: 'entry', holds: ['core.ts', 'identity-entry.ts', 'index.ts'] },
 ];
 
 const SOURCE = /\.(?:ts|cts|mts)$/;

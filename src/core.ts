@@ -40,14 +40,8 @@ export {
   UnwrapLoopError,
   WrapperPropertyError,
 } from './errors.js';
-export {
-  type AnyFunction,
-  defineIdentity,
-  type Identity,
-  type IdentityInit,
-  type ImportMetaLike,
-  identityOf,
-} from './identity.js';
+// The identity names (defineIdentity, identityOf and their types), listed in identity-entry.ts.
+export * from './identity-entry.js';
 export {
   type UnwrapOptions,
   unwrap,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as core from '../src/core.js';
+import * as identity from '../src/identity-entry.js';
 import * as main from '../src/index.js';
 
 const dist = new URL('../dist/', import.meta.url);
@@ -22,6 +23,12 @@ function graphOf(entry: string): string[] {
   return [...seen].sort();
 }
 
+/** The public `node:` modules and CommonJS files that importing `specifier` loads, in a fresh Node. */
+function loadedBy(specifier: string): { builtins: string[]; files: string[] } {
+  const probe = fileURLToPath(new URL('./fixtures/pool/loaded-modules.js', import.meta.url));
+  return JSON.parse(execFileSync(process.execPath, [probe, specifier], { encoding: 'utf8' }));
+}
+
 describe('the `selfsame/core` entry', () => {
   it('loads neither references, nor timing, nor the pool', () => {
     const files = graphOf('core.js');
@@ -32,11 +39,7 @@ describe('the `selfsame/core` entry', () => {
   });
 
   it('loads no `node:` module and no CommonJS file', () => {
-    const probe = fileURLToPath(new URL('./fixtures/pool/loaded-modules.js', import.meta.url));
-    const loaded = JSON.parse(
-      execFileSync(process.execPath, [probe, 'selfsame/core'], { encoding: 'utf8' }),
-    );
-    expect(loaded).toEqual({ builtins: [], files: [] });
+    expect(loadedBy('selfsame/core')).toEqual({ builtins: [], files: [] });
   });
 
   it('exports the very values `selfsame` exports under the same names', () => {
@@ -48,5 +51,33 @@ describe('the `selfsame/core` entry', () => {
     for (const [name, value] of Object.entries(core)) expect(everything.get(name)).toBe(value);
     expect(names).not.toContain('toReference');
     expect(names).not.toContain('trackExecutionTime');
+  });
+});
+
+describe('the `selfsame/identity` entry', () => {
+  it('loads only identities: no decorator, wraps, reference, timing or pool module', () => {
+    const files = graphOf('identity-entry.js');
+    expect(files).toEqual([
+      'errors.js',
+      'identity-entry.js',
+      'identity.js',
+      'internal/check.js',
+      'internal/define.js',
+      'internal/describe.js',
+      'internal/keys.js',
+      'internal/own-data.js',
+      'qualname.js',
+    ]);
+    expect(files.length).toBeLessThan(graphOf('core.js').length);
+  });
+
+  it('loads no `node:` module and no CommonJS file', () => {
+    expect(loadedBy('selfsame/identity')).toEqual({ builtins: [], files: [] });
+  });
+
+  it('exports `defineIdentity` and `identityOf`, the very values `selfsame` exports', () => {
+    expect(Object.keys(identity).sort()).toEqual(['defineIdentity', 'identityOf']);
+    expect(identity.defineIdentity).toBe(main.defineIdentity);
+    expect(identity.identityOf).toBe(core.identityOf);
   });
 });

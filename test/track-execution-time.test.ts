@@ -130,6 +130,101 @@ describe('trackExecutionTime, what passes through', () => {
     expect(records).toMatchObject([{ qualname: `${LOCAL}query`, outcome: 'ok' }]);
   });
 
+  it('passes the same values, errors, `this` and records with and without a logger', async () => {
+    // A wrapper specialised for the options it was given (no logger) must still behave as the
+    // general one: the same outcomes and the same records.
+    const timeEach = async (logger: false | ReturnType<typeof collectingLogger>) => {
+      const records: ExecutionRecord[] = [];
+      const timed = trackExecutionTime({ logger, onRecord: (record) => records.push(record) });
+      const boom = new RangeError('boom');
+      const late = new TypeError('late');
+      const self = { base: 40 };
+      const plus = timed(function plus(this: { base: number }, a: number, b: number) {
+        return this.base + a + b;
+      });
+      const fail = timed(function fail(): never {
+        throw boom;
+      });
+      const later = timed(async function later(x: number) {
+        return x * 2;
+      });
+      const rejecting = timed(async function rejecting() {
+        throw late;
+      });
+      const outcomes = [
+        plus.call(self, 1, 1),
+        (() => {
+          try {
+            return fail();
+          } catch (error) {
+            return error;
+          }
+        })(),
+        await later(21),
+        await rejecting().catch((error: unknown) => error),
+      ];
+      const fields = records.map(({ qualname, module, outcome, error, threadId }) => ({
+        qualname,
+        module,
+        outcome,
+        error,
+        threadId,
+      }));
+      // `durationMs` is measured on the monotonic clock; the epoch times differ from it only by
+      // the rounding of adding the time origin.
+      const times = records.every(
+        (record) =>
+          record.durationMs >= 0 && Math.abs(record.end - record.start - record.durationMs) < 1e-3,
+      );
+      return { outcomes, fields, times, boom, late };
+    };
+    const quiet = await timeEach(false);
+    const logged = await timeEach(collectingLogger());
+    const local = 'timeEach.<locals>.';
+    expect(quiet.outcomes).toEqual([42, quiet.boom, 42, quiet.late]);
+    expect(logged.outcomes).toEqual([42, logged.boom, 42, logged.late]);
+    expect(quiet.outcomes[1]).toBe(quiet.boom);
+    expect(quiet.outcomes[3]).toBe(quiet.late);
+    expect(quiet.fields).toEqual([
+      {
+        qualname: `${local}plus`,
+        module: import.meta.url,
+        outcome: 'ok',
+        error: undefined,
+        threadId: 0,
+      },
+      {
+        qualname: `${local}fail`,
+        module: import.meta.url,
+        outcome: 'error',
+        error: quiet.boom,
+        threadId: 0,
+      },
+      {
+        qualname: `${local}later`,
+        module: import.meta.url,
+        outcome: 'ok',
+        error: undefined,
+        threadId: 0,
+      },
+      {
+        qualname: `${local}rejecting`,
+        module: import.meta.url,
+        outcome: 'error',
+        error: quiet.late,
+        threadId: 0,
+      },
+    ]);
+    expect(logged.fields).toEqual(
+      quiet.fields.map((field, index) => ({
+        ...field,
+        error: [undefined, logged.boom, undefined, logged.late][index],
+      })),
+    );
+    expect(quiet.times).toBe(true);
+    expect(logged.times).toBe(true);
+  });
+
   it('re-throws an error of `onRecord` on a later microtask, keeping the call’s result', async () => {
     const script = `
       import { trackExecutionTime } from 'selfsame';
@@ -243,6 +338,31 @@ describe('trackExecutionTime, tracing channel', () => {
       ['asyncStart', undefined, boom],
       ['asyncEnd', undefined, boom],
     ]);
+  });
+
+  it('publishes to a subscriber that arrives after the decoration and the first calls', async () => {
+    const records: ExecutionRecord[] = [];
+    const timed = trackExecutionTime({ logger: false, onRecord: (record) => records.push(record) });
+    const task = timed(function task(x: number) {
+      return x + 1;
+    });
+    const later = timed(async function later() {
+      return 'done';
+    });
+    expect(task(1)).toBe(2);
+    expect(await later()).toBe('done');
+    const events = subscribe();
+    expect(task(2)).toBe(3);
+    expect(await later()).toBe('done');
+    expect(events).toEqual([
+      ['start', undefined, undefined],
+      ['end', 3, undefined],
+      ['start', undefined, undefined],
+      ['end', undefined, undefined],
+      ['asyncStart', 'done', undefined],
+      ['asyncEnd', 'done', undefined],
+    ]);
+    expect(records.map((record) => record.outcome)).toEqual(['ok', 'ok', 'ok', 'ok']);
   });
 
   it('publishes nothing and builds no message when nobody subscribes', () => {
