@@ -12,7 +12,8 @@
 //
 // Each section runs in a fresh process (this file runs itself once per section), so that no
 // section's functions, sinks or loggers reach the type feedback of another's wrappers; each
-// synchronous row calls through a loop of its own, and the rows' order rotates every round.
+// synchronous row calls through a loop of its own, and in the sections that time into a sink the
+// rows' order rotates every round (`rotate` in measure.js).
 // A second peer adds the one check selfsame's contract adds to every call: whether anyone
 // subscribes to the public tracing channel (`TRACING_CHANNEL`), publishing through it if so.
 // Log lines go to a console on a synchronous /dev/null stream, so that the output stays readable
@@ -25,7 +26,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { TRACING_CHANNEL, trackExecutionTime } from '../dist/index.js';
-import { compare, report } from './measure.js';
+import { compare, compareAsync } from './measure.js';
 
 function add(a, b) {
   return a + b;
@@ -235,31 +236,11 @@ const callingLater = (fn) => async (n) => {
   return sum;
 };
 
-/**
- * `compare` (and `compareAsync`) with the rows' order rotated every round: measured, the row that
- * ran first in each round came out about 10% faster than the same code run later in the round.
- */
-async function compareRotating(title, tasks, { rounds, iterations, goals }) {
-  const entries = Object.entries(tasks);
-  const samples = entries.map(() => []);
-  for (const [, run] of entries) await run(Math.ceil(iterations / 10));
-  for (let round = 0; round < rounds; round++) {
-    for (let offset = 0; offset < entries.length; offset++) {
-      const index = (round + offset) % entries.length;
-      const start = process.hrtime.bigint();
-      const result = entries[index][1](iterations);
-      if ((typeof result === 'number' ? result : await result) === -1) throw new Error('no sum');
-      samples[index].push(Number(process.hrtime.bigint() - start) / iterations);
-    }
-  }
-  return report(title, entries, samples, goals);
-}
-
 const untracked = (onRecord) => trackExecutionTime({ logger: false, onRecord });
 
 const SECTIONS = {
-  async collecting() {
-    await compareRotating(
+  collecting() {
+    compare(
       'Per call, one timed function, its records to a collecting sink',
       {
         'hand-written: captured clock, the record to the sink': calling(
@@ -272,6 +253,7 @@ const SECTIONS = {
       },
       {
         rounds: 21,
+        rotate: true,
         iterations: 200_000,
         goals: [
           {
@@ -291,10 +273,10 @@ const SECTIONS = {
     );
   },
 
-  async retaining() {
+  retaining() {
     // Two timed functions per side, one sink collecting and one keeping its records: each
     // wrapper literal now sees two sinks, as in a program timing several functions.
-    await compareRotating(
+    compare(
       'Per call, two timed functions on each side, one sink collecting, one keeping 32768 records',
       {
         'hand-written, collecting sink': calling(timedByHand(add, 'add', here, collector())),
@@ -304,6 +286,7 @@ const SECTIONS = {
       },
       {
         rounds: 21,
+        rotate: true,
         iterations: 200_000,
         goals: [
           {
@@ -322,7 +305,7 @@ const SECTIONS = {
   },
 
   async async() {
-    await compareRotating(
+    await compareAsync(
       'Per call of an async function, its records to a collecting sink',
       {
         'hand-written: captured clock, then(ok, fail), the record to the sink': callingLater(
@@ -337,6 +320,7 @@ const SECTIONS = {
       },
       {
         rounds: 21,
+        rotate: true,
         iterations: 100_000,
         goals: [
           {
