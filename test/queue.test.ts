@@ -136,6 +136,16 @@ describe('argument checks', () => {
       ),
     );
   });
+
+  it('refuses an unknown option of result(), before waiting', async () => {
+    const queue = pgBossQueue(boss, 'q', { key: 'k' });
+    await expect(queue.handle('1').result({ timeOut: 1000 } as never)).rejects.toThrow(
+      new TypeError('Unknown option `options.timeOut`; expected one of `timeout`'),
+    );
+    await expect(queue.handle('1').result('fast' as never)).rejects.toThrow(
+      new TypeError('Expected `options` to be an object, got `"fast"` (string)'),
+    );
+  });
 });
 
 describe('JSON data', () => {

@@ -12,7 +12,7 @@ import {
   splitOptions,
   type WorkerSecurityOptions,
 } from './options.js';
-import { type Engine, makeProducer, type Producer, resultTimeout } from './producer.js';
+import { type Engine, makeProducer, type Producer } from './producer.js';
 import { isStoredOutcome, type StoredOutcome } from './result.js';
 import { runJob } from './run.js';
 import type { QueueWorker } from './worker.js';
@@ -48,7 +48,11 @@ export interface BullMQWorkerOptions extends WorkerSecurityOptions {
 
 /** A producer that also owns its BullMQ `Queue` and `QueueEvents`, so it must be closed. */
 export interface BullMQProducer extends Producer<EngineOptions> {
-  /** Closes the producer's Redis connections; handles still waiting reject. */
+  /**
+   * Closes the producer's Redis connections, without waiting for a Redis that is unreachable
+   * (its reconnection attempts stop); a `result()` still waiting rejects, at the latest at its
+   * `timeout`.
+   */
   close(): Promise<void>;
 }
 
@@ -97,11 +101,26 @@ export function bullmqQueue(name: string, options: BullMQQueueOptions): BullMQPr
   const checked = checkSecurity(name, security, 'producer');
   const shared = connectionOptions(rest);
   const queueOptions = engineOptions(rest.queue, 'queue', 'Queue');
+  // The Queue and QueueEvents are kept as soon as they are made, before Redis answers: close()
+  // must reach them while they are still connecting, or their reconnect loops would go on.
+  let made: {
+    queue?: import('bullmq').Queue;
+    events?: import('bullmq').QueueEvents;
+    eventsReady?: boolean;
+  } = {};
   let parts: Promise<{ queue: import('bullmq').Queue; Job: BullMQ['Job'] }> | undefined;
   let listening: Promise<import('bullmq').QueueEvents> | undefined;
+  let closing: Promise<void> | undefined;
+  const refuseClosed = () => {
+    if (closing !== undefined) {
+      throw new Error(`The BullMQ producer of \`${name}\` is closed: make a new one`);
+    }
+  };
   const open = () => {
     parts ??= bullmq().then(async ({ Queue, Job }) => {
+      refuseClosed();
       const queue = new Queue(name, { ...queueOptions, ...shared } as never);
+      made.queue = queue;
       // Every handle still waiting holds a listener (BullMQ's `waitUntilFinished`): a `map` of
       // a thousand jobs is a thousand listeners, not a leak.
       queue.setMaxListeners(0);
@@ -114,10 +133,13 @@ export function bullmqQueue(name: string, options: BullMQQueueOptions): BullMQPr
   // awaited, so a producer that only sends costs Redis nothing more than `queue.add`.
   const events = () => {
     listening ??= bullmq().then(async ({ QueueEvents }) => {
-      const made = new QueueEvents(name, shared as never);
-      made.setMaxListeners(0);
-      await made.waitUntilReady();
-      return made;
+      refuseClosed();
+      const listener = new QueueEvents(name, shared as never);
+      made.events = listener;
+      listener.setMaxListeners(0);
+      await listener.waitUntilReady();
+      made.eventsReady = true;
+      return listener;
     });
     return listening;
   };
@@ -127,17 +149,32 @@ export function bullmqQueue(name: string, options: BullMQQueueOptions): BullMQPr
       const job = await queue.add(payload.ref.qualname, payload, { ...sendOptions });
       return String(job.id);
     },
-    async wait(id, timeout) {
-      const [{ queue, Job }, listener] = await Promise.all([open(), events()]);
-      return waitForOutcome({ queue, events: listener, Job, name, id, timeout });
+    async wait(id, signal) {
+      // The QueueEvents only once the Queue has reached Redis: BullMQ 6 cannot close a
+      // QueueEvents that never connected (its close() first awaits the connection), so one made
+      // while Redis is unreachable would keep reconnecting after close().
+      const { queue, Job } = await open();
+      const listener = await events();
+      return waitForOutcome({ queue, events: listener, Job, name, id, signal });
     },
   };
   const producer = makeProducer(engine, checked);
   return {
     ...producer,
-    async close() {
-      const [opened, listener] = await Promise.all([parts, listening]);
-      await Promise.all([opened?.queue.close(), listener?.close()]);
+    close() {
+      closing ??= (async () => {
+        // Only the import is awaited, never Redis: once it is in, what it made is in `made`,
+        // and is closed whether or not it ever connected.
+        if (parts !== undefined || listening !== undefined) await bullmq().catch(() => {});
+        const { queue, events: listener, eventsReady } = made;
+        made = {};
+        // A QueueEvents that never connected (Redis went away between the Queue's connection
+        // and its own) would make close() wait for Redis: it is told to close, not waited for.
+        const closingEvents = listener?.close();
+        closingEvents?.catch(() => {});
+        await Promise.all([queue?.close(), eventsReady === true ? closingEvents : undefined]);
+      })();
+      return closing;
     },
   };
 }
@@ -219,7 +256,7 @@ interface Waiting {
   readonly Job: BullMQ['Job'];
   readonly name: string;
   readonly id: string;
-  readonly timeout: number;
+  readonly signal: AbortSignal;
 }
 
 async function waitForOutcome({
@@ -228,10 +265,11 @@ async function waitForOutcome({
   Job,
   name,
   id,
-  timeout,
+  signal,
 }: Waiting): Promise<StoredOutcome> {
+  signal.throwIfAborted();
   if ((await Job.fromId(queue, id)) === undefined) throw missing(id, name);
-  await finished(queue, events, id, timeout, () => resultTimeout(id, name, timeout));
+  await finished(queue, events, id, signal);
   const done = await Job.fromId(queue, id);
   if (done === undefined) throw missing(id, name);
   const state = await done.getState();
@@ -250,7 +288,8 @@ const FIRST_CHECK_MS = 200;
 const MAX_CHECK_MS = 2000;
 
 /**
- * Resolves once the job is completed or failed, or rejects with `timedOut()` after `timeout`.
+ * Resolves once the job is completed or failed, or rejects with the signal's reason when it
+ * aborts (the producer's deadline).
  * It listens to BullMQ's `QueueEvents` and also asks Redis for the job's state, from every
  * 200 ms up to every 2 s: a `QueueEvents` opened moments before the job finished can miss
  * its event (it reads the stream from the moment its first read starts, which comes after
@@ -261,8 +300,7 @@ function finished(
   queue: import('bullmq').Queue,
   events: import('bullmq').QueueEvents,
   id: string,
-  timeout: number,
-  timedOut: () => Error,
+  signal: AbortSignal,
 ): Promise<void> {
   // BullMQ emits `completed:<id>` and `failed:<id>` per job, outside its typed event map.
   const emitter = events as unknown as import('node:events').EventEmitter;
@@ -272,7 +310,7 @@ function finished(
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
-      clearTimeout(limit);
+      signal.removeEventListener('abort', onAbort);
       clearTimeout(check);
       emitter.removeListener(`completed:${id}`, onEvent);
       emitter.removeListener(`failed:${id}`, onEvent);
@@ -280,7 +318,9 @@ function finished(
       else reject(error);
     };
     const onEvent = () => finish();
-    const limit = setTimeout(() => finish(timedOut()), timeout);
+    const onAbort = () => finish(signal.reason as Error);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
     emitter.on(`completed:${id}`, onEvent);
     emitter.on(`failed:${id}`, onEvent);
     const poll = (pause: number) => {

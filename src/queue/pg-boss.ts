@@ -13,7 +13,7 @@ import {
   splitOptions,
   type WorkerSecurityOptions,
 } from './options.js';
-import { type Engine, makeProducer, type Producer, resultTimeout } from './producer.js';
+import { type Engine, makeProducer, type Producer } from './producer.js';
 import { isStoredOutcome, type StoredOutcome, storeError } from './result.js';
 import { jobLabel, runJob } from './run.js';
 import { InHand, type QueueWorker } from './worker.js';
@@ -123,7 +123,7 @@ export function pgBossQueue(
       }
       return id;
     },
-    wait: (id, timeout) => waitForOutcome(boss, name, id, timeout),
+    wait: (id, signal) => waitForOutcome(boss, name, id, signal),
   };
   return makeProducer(engine, checked);
 }
@@ -239,11 +239,11 @@ async function waitForOutcome(
   boss: PgBossLike,
   name: string,
   id: string,
-  timeout: number,
+  signal: AbortSignal,
 ): Promise<StoredOutcome> {
-  const deadline = Date.now() + timeout;
   let pause = FIRST_POLL_MS;
   for (;;) {
+    signal.throwIfAborted();
     const job = await boss.getJobById(name, id, { includeArchive: true });
     if (job === null) {
       throw new JobOutcomeError(
@@ -263,11 +263,22 @@ async function waitForOutcome(
     if (job.state === 'cancelled') {
       throw new JobOutcomeError(`${capitalize(jobLabel(id, name))} was cancelled`, id, 'cancelled');
     }
-    const left = deadline - Date.now();
-    if (left <= 0) throw resultTimeout(id, name, timeout);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+    await pauseFor(pause, signal);
     pause = Math.min(pause * 2, MAX_POLL_MS);
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (the loop then stops on its reason). */
+function pauseFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /**

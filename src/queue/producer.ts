@@ -16,8 +16,10 @@ export const DEFAULT_RESULT_TIMEOUT = 300_000;
 /** Options of {@link JobHandle.result}. */
 export interface ResultOptions {
   /**
-   * Milliseconds to wait for the job to finish, retries included. Default five minutes; then
-   * the promise rejects with {@link ResultTimeoutError} (the job itself goes on).
+   * Milliseconds to wait for the job to finish, retries included, counted from the call: the
+   * time spent reaching the engine (connecting, a Redis or PostgreSQL that does not answer)
+   * counts too. Default five minutes; then the promise rejects with {@link ResultTimeoutError}
+   * (the job itself goes on).
    */
   readonly timeout?: number | undefined;
 }
@@ -95,11 +97,15 @@ export interface Producer<SendOptions> {
 /** What a binding provides: how to send one payload, and how to wait for its outcome. */
 export interface Engine<SendOptions> {
   send(payload: JobPayload, options: SendOptions | undefined): Promise<string>;
-  /** The stored outcome, or throws `ResultTimeoutError` / `JobOutcomeError`. */
-  wait(id: string, timeout: number): Promise<StoredOutcome>;
+  /**
+   * The stored outcome, or throws `JobOutcomeError`. The producer enforces the deadline: when
+   * `signal` aborts (with the `ResultTimeoutError`), the engine stops waiting and rejects.
+   */
+  wait(id: string, signal: AbortSignal): Promise<StoredOutcome>;
 }
 
 const ENQUEUE_KEYS = ['send'];
+const RESULT_KEYS = ['timeout'];
 const MAP_KEYS = ['send', 'timeout'];
 
 /** Makes the producer of one queue on one engine. */
@@ -112,10 +118,29 @@ export function makeProducer<SendOptions>(
     id,
     queue,
     async result(options?: ResultOptions): Promise<R> {
-      const timeout = checkTimeout(options);
-      return settle(await engine.wait(id, timeout)) as R;
+      checkOptions(options as unknown, 'options');
+      if (options !== undefined) checkKnownKeys(options, 'options', RESULT_KEYS);
+      return settle(await waitWithin(id, checkTimeout(options))) as R;
     },
   });
+  /**
+   * The engine's wait, bounded here once for every engine: at `timeout` the promise rejects with
+   * `ResultTimeoutError` whatever the engine is doing (connecting, reading), and the engine is
+   * told to stop through the signal.
+   */
+  const waitWithin = (id: string, timeout: number): Promise<StoredOutcome> =>
+    new Promise((resolve, reject) => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => {
+        const error = resultTimeout(id, queue, timeout);
+        controller.abort(error);
+        reject(error);
+      }, timeout);
+      engine
+        .wait(id, controller.signal)
+        .then(resolve, reject)
+        .finally(() => clearTimeout(timer));
+    });
   const send = async (fn: Function, args: unknown, options: SendOptions | undefined) =>
     engine.send(await makePayload(fn, args, security), options);
   return {
@@ -147,7 +172,7 @@ export function makeProducer<SendOptions>(
       const list = [...items];
       const payloads = await Promise.all(list.map((item, index) => payloadOf(fn, item, index)));
       const ids = await Promise.all(payloads.map((payload) => engine.send(payload, options?.send)));
-      const outcomes = await Promise.allSettled(ids.map((id) => engine.wait(id, timeout)));
+      const outcomes = await Promise.allSettled(ids.map((id) => waitWithin(id, timeout)));
       return outcomes.map((outcome) => {
         if (outcome.status === 'rejected') throw outcome.reason;
         return settle(outcome.value) as never;
