@@ -6,6 +6,7 @@
  */
 
 import { describeValue } from '../internal/describe.js';
+import { ownConstructor, ownData } from '../internal/own-data.js';
 import type { TimelineArg, TimelineRecord } from './types.js';
 
 /** A field that failed its check: where, what it should be, and what it was. */
@@ -166,10 +167,8 @@ function ownString(value: object, key: string): string | undefined {
 
 function constructorName(value: object): string | undefined {
   const proto = Object.getPrototypeOf(value) as object | null;
-  if (proto === null) return undefined;
-  const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
-  if (typeof ctor !== 'function') return undefined;
-  const name = Object.getOwnPropertyDescriptor(ctor, 'name')?.value;
+  const ctor = proto === null ? undefined : ownConstructor(proto);
+  const name = ctor === undefined ? undefined : ownData(ctor, 'name');
   return typeof name === 'string' && name !== 'Object' ? name : undefined;
 }
 
