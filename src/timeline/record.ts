@@ -135,8 +135,9 @@ function readArgs(
 }
 
 /**
- * A thrown value as text, read without running user code: an error's own `name` and `message`
- * data properties, a string as it is, anything else by its kind.
+ * A thrown value as text, read without running user code: an error's `name` and `message` as
+ * data properties of the error or of its first two prototypes (never a getter), a string as it
+ * is, anything else by its kind.
  */
 export function describeThrown(thrown: unknown): string {
   if (typeof thrown === 'string') return thrown;
@@ -149,7 +150,7 @@ export function describeThrown(thrown: unknown): string {
   return describeValue(thrown);
 }
 
-/** An own string data property, or the prototype's for `name` (where `Error` keeps it). */
+/** A string data property of the value or of its first two prototypes (where `Error` keeps `name`). */
 function ownString(value: object, key: string): string | undefined {
   let target: object | null = value;
   // The value, its prototype, and one more: a subclass of `Error` inherits `name` from `Error.prototype`.
