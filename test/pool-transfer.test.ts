@@ -1,4 +1,4 @@
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, MessagePort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { transfer } from '../dist/pool/index.js';
 import { loadPoolFixture, usePools } from './support/pool.js';
@@ -57,6 +57,29 @@ describe('Pool: transfer', () => {
     expect(await pool.apply(moves.answerOn, [transfer(port2), 'hello'])).toBe('sent');
     expect(await answer).toBe('HELLO');
     port1.close();
+  });
+
+  it('moves a result back from a worker that retires after it (maxTasksPerWorker)', async () => {
+    const pool = open({ size: 1, maxTasksPerWorker: 1 });
+    const { port1, port2 } = new MessageChannel();
+    const left = new Promise((resolve) => port1.once('message', resolve));
+    const view = (await pool.apply(moves.movedThenReport, [64, transfer(port2)])) as Uint8Array;
+    expect(view).toBeInstanceOf(Uint8Array);
+    expect([...view]).toEqual(new Array(64).fill(3));
+    // The worker's own view is detached: the buffer moved, it was not copied.
+    expect(await left).toBe(0);
+    port1.close();
+  });
+
+  it('moves a MessagePort back from a worker that retires after it, and the port works', async () => {
+    const pool = open({ size: 1, maxTasksPerWorker: 1 });
+    for (const text of ['first', 'second']) {
+      const port = (await pool.apply(moves.portWith, [text])) as MessagePort;
+      expect(port).toBeInstanceOf(MessagePort);
+      const received = new Promise((resolve) => port.once('message', resolve));
+      expect(await received).toBe(text);
+      port.close();
+    }
   });
 
   it('refuses what cannot move, naming it', () => {
