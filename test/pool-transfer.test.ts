@@ -1,6 +1,7 @@
 import { MessageChannel, MessagePort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { transfer } from '../dist/pool/index.js';
+import { TaskFailedError, transfer, UncloneableError } from '../dist/pool/index.js';
+import { fromRejection, type TaskFacts } from '../dist/pool/outcome.js';
 import { loadPoolFixture, usePools } from './support/pool.js';
 
 const moves = await loadPoolFixture('transfer.js');
@@ -80,6 +81,36 @@ describe('Pool: transfer', () => {
       expect(await received).toBe(text);
       port.close();
     }
+  });
+
+  it('an unexplained failure does not blame the arguments that moved (a detached buffer, a port)', () => {
+    const buffer = new ArrayBuffer(8);
+    structuredClone(buffer, { transfer: [buffer] });
+    const { port1 } = new MessageChannel();
+    const facts: TaskFacts = {
+      label: '`f` (tasks.js)',
+      initializer: undefined,
+      items: [[buffer, port1]],
+      spread: true,
+      offset: 0,
+      signal: undefined,
+      timedOut: false,
+      timeout: 0,
+      terminating: false,
+      moved: [buffer, port1],
+    };
+    const odd = new Error('something else went wrong');
+    expect(fromRejection(odd, facts)).toEqual(
+      new TaskFailedError('The worker thread running `f` (tasks.js) failed', { cause: odd }),
+    );
+    expect(fromRejection(odd, facts)).toBeInstanceOf(TaskFailedError);
+    // An argument that did not move and cannot be cloned is still the one named.
+    const uncloneable = fromRejection(odd, { ...facts, items: [[buffer, port1, () => 1]] });
+    expect(uncloneable).toBeInstanceOf(UncloneableError);
+    expect(uncloneable.message).toMatch(
+      /^Cannot send the arguments of `f` \(tasks\.js\) to a worker thread: argument 2 \(/,
+    );
+    port1.close();
   });
 
   it('refuses what cannot move, naming it', () => {
