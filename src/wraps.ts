@@ -218,13 +218,14 @@ function stopOf(options: unknown): ((fn: Function) => boolean) | undefined {
   return stop;
 }
 
-/** The body shared by {@link updateWrapper} and {@link wraps}, once arguments are checked. */
+/** The refusal of a Proxy given as `wrapper` or `wrapped`, whose traps are never run. */
 function proxyRefusal(argument: 'wrapper' | 'wrapped'): TypeError {
   return new TypeError(
     `Expected \`${argument}\` to be a function, got a Proxy (its traps are never run); wrap the function it stands for`,
   );
 }
 
+/** The body shared by {@link updateWrapper} and {@link wraps}, once arguments are checked. */
 function update<F extends Function>(wrapper: Function, wrapped: F, plan: Plan): F {
   if (wrapper === wrapped) {
     throw new TypeError(

@@ -148,7 +148,7 @@ describe('Lifecycle: idle workers', () => {
       name: 'TaskFailedError',
       code: 'ERR_SELFSAME_TASK_FAILED',
       message:
-        'A task raised an uncaught exception or unhandled rejection after it had returned; it was not blamed on another task, and its worker thread is replaced after its current task',
+        'A task raised an uncaught exception or unhandled rejection after it had returned; it was not blamed on another task, and its worker thread is replaced after its current task (after its next one when it was idle)',
       cause: { message: 'idle boom' },
     });
   });

@@ -7,6 +7,7 @@ import {
   SelfsameError,
   SignatureError,
 } from '../src/errors.js';
+import { errorRebuild } from '../src/pool/error-classes.js';
 import {
   bullmqQueue,
   bullmqWorker,
@@ -290,6 +291,32 @@ describe('stored errors', () => {
     const big = Object.assign(new Error('big'), { size: 10n });
     const stored = storeError(big);
     expect(stored.error.props).toEqual({ size: '[not JSON: `10` (bigint)]' });
+  });
+
+  it("rebuild a queue class by its prototype, never a user's class that shares its name", () => {
+    const thrownBy = (stored: unknown): unknown => {
+      try {
+        settle(JSON.parse(JSON.stringify(stored)) as never);
+      } catch (error) {
+        return error;
+      }
+      throw new Error('settle returned');
+    };
+    const real = thrownBy(storeError(new JobResultError('not JSON'))) as JobResultError;
+    expect(real).toBeInstanceOf(JobResultError);
+    expect([real.code, real.message, errorRebuild(real)]).toEqual([
+      'ERR_SELFSAME_JOB_RESULT',
+      'not JSON',
+      undefined,
+    ]);
+    class JobPayloadError extends Error {}
+    const mine = thrownBy(storeError(new JobPayloadError('my own'))) as Error;
+    expect(mine).not.toBeInstanceOf(SelfsameError);
+    expect([mine.constructor.name, mine.message, errorRebuild(mine)?.as]).toEqual([
+      'JobPayloadError',
+      'my own',
+      'look-alike',
+    ]);
   });
 
   it('turn a thrown non-error into an Error that says what was thrown', () => {

@@ -131,8 +131,8 @@ describe('trackExecutionTime, what passes through', () => {
   });
 
   it('passes the same values, errors, `this` and records with and without a logger', async () => {
-    // A wrapper specialised for the options it was given (no logger) must still behave as the
-    // general one: the same outcomes and the same records.
+    // With a logger or without, one wrapper: the same outcomes and the same records either way
+    // (a guard for any future wrapper specialised for its options, docs/performance.md).
     const timeEach = async (logger: false | ReturnType<typeof collectingLogger>) => {
       const records: ExecutionRecord[] = [];
       const timed = trackExecutionTime({ logger, onRecord: (record) => records.push(record) });

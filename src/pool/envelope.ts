@@ -29,10 +29,19 @@ const BUILTIN_ERRORS: readonly ErrorConstructor[] = [
 /** Every class the pool rebuilds as itself, by class name. */
 const KNOWN = new Map<string, Function>();
 for (const builtin of BUILTIN_ERRORS) KNOWN.set(builtin.name, builtin);
-for (const value of [...Object.values(coreErrors), ...Object.values(poolErrors)]) {
-  if (typeof value === 'function' && value.prototype instanceof Error) KNOWN.set(value.name, value);
+knowErrorClasses([...Object.values(coreErrors), ...Object.values(poolErrors)]);
+
+/**
+ * Adds error classes to those {@link carry} and {@link restoreError} rebuild as themselves (known
+ * by prototype, never by name alone): selfsame's core and pool classes here, and the queue's,
+ * which its layer adds since this one may not import it.
+ */
+export function knowErrorClasses(values: readonly unknown[]): void {
+  for (const value of values) {
+    if (typeof value === 'function' && value.prototype instanceof Error)
+      KNOWN.set(value.name, value);
+  }
 }
-KNOWN.set('SelfsameError', coreErrors.SelfsameError);
 
 const MAX_DEPTH = 8;
 const OWN_FIELDS = new Set(['name', 'message', 'stack', 'cause', 'errors']);

@@ -98,7 +98,7 @@ export function fromResponse(response: TaskReport, facts: TaskFacts): Outcome {
 /** A late error a worker reported, as a warning that says what raised it. */
 export function lateWarning(carried: Carried): TaskFailedError {
   return new TaskFailedError(
-    'A task raised an uncaught exception or unhandled rejection after it had returned; it was not blamed on another task, and its worker thread is replaced after its current task',
+    'A task raised an uncaught exception or unhandled rejection after it had returned; it was not blamed on another task, and its worker thread is replaced after its current task (after its next one when it was idle)',
     { cause: restore(carried) },
   );
 }

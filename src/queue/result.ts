@@ -3,9 +3,8 @@
  * the pool (class, message, stack, code, cause) as JSON data. The producer turns it back into
  * the value, or into an error of the same class.
  */
-import * as coreErrors from '../errors.js';
 import { describeValue } from '../internal/describe.js';
-import { carry, restoreError } from '../pool/envelope.js';
+import { carry, knowErrorClasses, restoreError } from '../pool/envelope.js';
 import type { ErrorEnvelope } from '../pool/protocol.js';
 import * as queueErrors from './errors.js';
 
@@ -14,10 +13,9 @@ export type StoredOutcome =
   | { readonly selfsame: 1; readonly value?: string }
   | { readonly selfsame: 1; readonly error: ErrorEnvelope };
 
-/** The queue's error classes, rebuilt as themselves (the pool's envelope knows its own). */
-const QUEUE_CLASSES = new Map<string, Function>(
-  Object.values(queueErrors).map((Class) => [Class.name, Class]),
-);
+// The queue's error classes travel as themselves, known by prototype like selfsame's others: a
+// user's class that only shares a name (`JobPayloadError`) stays the user's.
+knowErrorClasses(Object.values(queueErrors));
 
 /** Stores a successful result; `undefined` is kept as the absence of `value`. */
 export function storeValue(json: string | undefined): StoredOutcome {
@@ -66,19 +64,6 @@ export function isStoredOutcome(value: unknown): value is StoredOutcome {
  * class (built-in, selfsame core, pool and queue errors), `code`, `cause` and stack.
  */
 export function settle(outcome: StoredOutcome): unknown {
-  if ('error' in outcome) throw restoreJobError(outcome.error);
+  if ('error' in outcome) throw restoreError(outcome.error);
   return outcome.value === undefined ? undefined : JSON.parse(outcome.value);
-}
-
-function restoreJobError(envelope: ErrorEnvelope): Error {
-  const error = restoreError(envelope);
-  const Class = QUEUE_CLASSES.get(envelope.className);
-  // The pool's envelope does not know the queue's classes: one of them arrives as a class of
-  // the same name, and is given its real prototype here.
-  if (Class !== undefined && !(error instanceof coreErrors.SelfsameError)) {
-    Object.setPrototypeOf(error, Class.prototype);
-    // The stand-in class needed an own `name`; the real class names itself.
-    Reflect.deleteProperty(error, 'name');
-  }
-  return error;
 }

@@ -11,6 +11,7 @@
  * ArrayBuffer or typed array.
  */
 import { ReferenceFormatError } from '../errors.js';
+import { describeValue } from '../internal/describe.js';
 import { util } from './node.js';
 
 /**
@@ -162,7 +163,7 @@ function readArray(value: unknown, where: string, at: string, budget: { left: nu
     !Array.isArray(value) ||
     Object.getPrototypeOf(value) !== Array.prototype
   ) {
-    throw malformed(where, `\`${at}\` must be a plain array`);
+    throw malformed(where, `\`${at}\` must be a plain array, got ${describeValue(value)}`);
   }
   const length = (Object.getOwnPropertyDescriptor(value, 'length') as PropertyDescriptor)
     .value as number;
@@ -173,7 +174,10 @@ function readArray(value: unknown, where: string, at: string, budget: { left: nu
   for (let index = 0; index < length; index++) {
     const descriptor = Object.getOwnPropertyDescriptor(value, index);
     if (descriptor === undefined || !('value' in descriptor)) {
-      throw malformed(where, `\`${at}[${index}]\` must be a data element`);
+      throw malformed(
+        where,
+        `\`${at}[${index}]\` must be a data element, got ${descriptor === undefined ? 'a hole' : 'an accessor (never run)'}`,
+      );
     }
     items.push(descriptor.value);
   }
@@ -190,7 +194,7 @@ function checked(
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (Number.isFinite(value)) return value;
-    throw malformed(where, `\`${at}\` is a number JSON cannot write`);
+    throw malformed(where, `\`${at}\` is a number JSON cannot write, got ${describeValue(value)}`);
   }
   if (depth >= MAX_ARGUMENT_DEPTH) {
     throw malformed(where, `\`${at}\` nests deeper than ${MAX_ARGUMENT_DEPTH} levels`);
@@ -214,12 +218,20 @@ function checked(
     tag === 'a' ||
     tag === 's' ||
     ((tag === 'o' || tag === 'm') && rest.length % 2 === 0);
-  if (!ok) throw malformed(where, `\`${at}\` is not an encoded value`);
+  if (!ok) {
+    throw malformed(
+      where,
+      `\`${at}\` is not an encoded value, got an array tagged ${describeValue(tag)} with ${rest.length} more ${rest.length === 1 ? 'item' : 'items'}`,
+    );
+  }
   if (tag === 'a' || tag === 's' || tag === 'm' || tag === 'o') {
     const copy: EncodedArgument[] = [tag];
     rest.forEach((item, index) => {
       if (tag === 'o' && index % 2 === 0 && typeof item !== 'string') {
-        throw malformed(where, `\`${at}[${index + 1}]\` must be a key string`);
+        throw malformed(
+          where,
+          `\`${at}[${index + 1}]\` must be a key string, got ${describeValue(item)}`,
+        );
       }
       copy.push(checked(item, where, `${at}[${index + 1}]`, depth + 1, budget));
     });

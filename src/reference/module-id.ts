@@ -148,6 +148,13 @@ export function locateModule(target: ModuleTarget, policy: Policy, where: string
         `Refused ${where}: the module resolves to a file outside the root \`${policy.root}\` (a symlink); set \`options.root\` to a directory that holds the file itself`,
       );
     }
+    // The id's own text was checked for `node_modules`; a symlink under the root may still lead
+    // into one, and the real path is what would be imported.
+    if (segmentsUnder(real, policy.root).includes('node_modules')) {
+      throw new ReferencePolicyError(
+        `Refused ${where}: the module resolves (through a symlink) to a file inside \`node_modules\` under the root (packages are reachable only by a name listed in \`options.packages\`); list the package and reference it by its specifier`,
+      );
+    }
     checkExtension(real, where);
     checkNotInternal(real, where);
     return url().pathToFileURL(real).href;
@@ -180,6 +187,12 @@ export function locateModule(target: ModuleTarget, policy: Policy, where: string
   }
   checkNotInternal(real, where);
   return url().pathToFileURL(real).href;
+}
+
+/** The path segments of `file` below `directory`, which holds it (both real paths). */
+function segmentsUnder(file: string, directory: string): string[] {
+  const { sep } = path();
+  return file.slice(directory.endsWith(sep) ? directory.length : directory.length + 1).split(sep);
 }
 
 /** Whether `file` (a real path) lies inside the directory `directory` (a real path). */
@@ -270,9 +283,7 @@ export function moduleIdsOf(moduleUrl: string, policy: Policy): string[] {
   }
   const { sep } = path();
   if (isWithin(file, policy.root)) {
-    const relative = file
-      .slice(policy.root.endsWith(sep) ? policy.root.length : policy.root.length + 1)
-      .split(sep);
+    const relative = segmentsUnder(file, policy.root);
     // A file of an installed package is named by its package, never by a path into
     // `node_modules`, which `fromReference` refuses.
     if (!relative.includes('node_modules')) return [`./${relative.join('/')}`];

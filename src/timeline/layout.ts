@@ -50,7 +50,7 @@ export function lanesOf(
  * and which overlap another without nesting, as concurrent async calls on one thread do. Walks
  * the lane once with a stack of open records.
  *
- * @returns `true` at a record's index when it overlaps without nesting
+ * @returns the indexes of the records that overlap another without nesting
  */
 export function overlapping(records: readonly TimelineRecord[], lane: Lane): Set<number> {
   const open: TimelineRecord[] = [];

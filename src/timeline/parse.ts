@@ -5,6 +5,7 @@
  */
 
 import { TimelineFormatError } from '../errors.js';
+import { checkFunction, checkKnownKeys, checkOptions } from '../internal/check.js';
 import { describeValue } from '../internal/describe.js';
 import { describeProblem, readRecord } from './record.js';
 import type { TimelineDocument, TimelineRecord } from './types.js';
@@ -40,6 +41,17 @@ const DOCUMENT_KEYS = ['format', 'version', 'threads', 'records'];
  *   is malformed; the message names the field, such as `records[3].start`
  */
 export function parseTimeline(input: unknown, options: ParseTimelineOptions = {}): ParsedTimeline {
+  checkOptions(options, 'options');
+  checkKnownKeys(options, 'options', ['source', 'onProgress']);
+  if (
+    options.source !== undefined &&
+    (typeof options.source !== 'string' || options.source === '')
+  ) {
+    throw new TypeError(
+      `Expected \`options.source\` to be a non-empty string, got ${describeValue(options.source)}`,
+    );
+  }
+  if (options.onProgress !== undefined) checkFunction(options.onProgress, 'options.onProgress');
   const source = options.source ?? 'the timeline';
   const fail = (path: string, detail: string, cause?: unknown): never => {
     throw new TimelineFormatError(

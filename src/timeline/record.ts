@@ -6,6 +6,7 @@
  */
 
 import { describeValue } from '../internal/describe.js';
+import { ownConstructor, ownData } from '../internal/own-data.js';
 import type { TimelineArg, TimelineRecord } from './types.js';
 
 /** A field that failed its check: where, what it should be, and what it was. */
@@ -134,8 +135,9 @@ function readArgs(
 }
 
 /**
- * A thrown value as text, read without running user code: an error's own `name` and `message`
- * data properties, a string as it is, anything else by its kind.
+ * A thrown value as text, read without running user code: an error's `name` and `message` as
+ * data properties of the error or of its first two prototypes (never a getter), a string as it
+ * is, anything else by its kind.
  */
 export function describeThrown(thrown: unknown): string {
   if (typeof thrown === 'string') return thrown;
@@ -148,7 +150,7 @@ export function describeThrown(thrown: unknown): string {
   return describeValue(thrown);
 }
 
-/** An own string data property, or the prototype's for `name` (where `Error` keeps it). */
+/** A string data property of the value or of its first two prototypes (where `Error` keeps `name`). */
 function ownString(value: object, key: string): string | undefined {
   let target: object | null = value;
   // The value, its prototype, and one more: a subclass of `Error` inherits `name` from `Error.prototype`.
@@ -166,10 +168,8 @@ function ownString(value: object, key: string): string | undefined {
 
 function constructorName(value: object): string | undefined {
   const proto = Object.getPrototypeOf(value) as object | null;
-  if (proto === null) return undefined;
-  const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
-  if (typeof ctor !== 'function') return undefined;
-  const name = Object.getOwnPropertyDescriptor(ctor, 'name')?.value;
+  const ctor = proto === null ? undefined : ownConstructor(proto);
+  const name = ctor === undefined ? undefined : ownData(ctor, 'name');
   return typeof name === 'string' && name !== 'Object' ? name : undefined;
 }
 

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import { checkOptions } from '../internal/check.js';
+import { checkKnownKeys, checkOptions } from '../internal/check.js';
 import { describeValue } from '../internal/describe.js';
 import type { ExecutionRecord } from '../track-execution-time/types.js';
 import { buildHTML, type HTMLOptions } from './html.js';
@@ -35,7 +35,7 @@ import type { TimelineDocument, TimelineRecord, TraceDocument } from './types.js
  * ```
  */
 export class Timeline {
-  readonly #records: TimelineRecord[] = [];
+  #records: TimelineRecord[] = [];
   readonly #threads: Record<string, string> = {};
 
   /**
@@ -59,6 +59,8 @@ export class Timeline {
    * @param options - `source`, the file's name for messages; `onProgress`
    * @returns a timeline holding the records and thread names read
    * @throws {@link TimelineFormatError} naming the field that is wrong and what it held
+   * @throws TypeError when `options` is malformed (an unknown key, a `source` that is not a
+   *   string, an `onProgress` that is not a function)
    * @example
    * ```ts
    * const timeline = Timeline.parse(readFileSync('records.json', 'utf8'), { source: 'records.json' });
@@ -67,7 +69,9 @@ export class Timeline {
   static parse(input: unknown, options?: ParseTimelineOptions): Timeline {
     const { records, threads } = parseTimeline(input, options);
     const timeline = new Timeline();
-    timeline.#records.push(...records);
+    // The parsed array itself: spreading it into `push` overflows the stack from about 120,000
+    // records on.
+    timeline.#records = records;
     Object.assign(timeline.#threads, threads);
     return timeline;
   }
@@ -135,6 +139,7 @@ export class Timeline {
    */
   toTraceEvents(options?: Omit<TraceEventsOptions, 'threads'>): TraceDocument {
     checkOptions(options, 'options');
+    if (options !== undefined) checkKnownKeys(options, 'options', ['pid', 'processName']);
     const pid = options?.pid;
     if (pid !== undefined && (!Number.isSafeInteger(pid) || pid < 0)) {
       throw new TypeError(
@@ -164,6 +169,7 @@ export class Timeline {
    */
   toHTML(options?: Omit<HTMLOptions, 'threads'>): string {
     checkOptions(options, 'options');
+    if (options !== undefined) checkKnownKeys(options, 'options', ['title']);
     const title = options?.title;
     if (title !== undefined && typeof title !== 'string') {
       throw new TypeError(`Expected \`options.title\` to be a string, got ${describeValue(title)}`);

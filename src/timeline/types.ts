@@ -14,7 +14,8 @@ export type TimelineArg = string | number | boolean | null;
  * error turned into text) or one of a pool's own task spans.
  */
 export interface TimelineRecord {
-  /** What ran, such as `Task.run`; pool spans are named `queued <qualname>`, `task <qualname>`. */
+  /** What ran, such as `Task.run`; pool spans are named `queued <qualname>`,
+   * `dispatch <qualname>`, `task <qualname>` and `run <qualname>`. */
   readonly qualname: string;
   /** The function's module URL, when known. */
   readonly module?: string | undefined;

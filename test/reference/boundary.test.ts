@@ -74,6 +74,19 @@ describe('the root: a module id may not pass through `node_modules`', () => {
     }
   });
 
+  it('refuses a file under the root that is a symlink into `node_modules`, before importing it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'selfsame-boundary-'));
+    cleanup.push(root);
+    writePackage(join(root, 'node_modules', 'linked'), 'linked');
+    mkdirSync(join(root, 'lib'));
+    symlinkSync(join(root, 'node_modules', 'linked', 'index.js'), join(root, 'lib', 'x.js'));
+    const module = './lib/x.js';
+    const error = await refusal({ v: 1, module, qualname: 'run', digest: DIGEST }, { root });
+    expect(error.message).toBe(
+      `Refused ${where(module)}: the module resolves (through a symlink) to a file inside \`node_modules\` under the root (packages are reachable only by a name listed in \`options.packages\`); list the package and reference it by its specifier`,
+    );
+  });
+
   it("refuses this project's own installed packages under the default root", async () => {
     // The default root is the working directory: the repository, which holds `node_modules`.
     const module = './node_modules/fast-check/lib/fast-check.js';

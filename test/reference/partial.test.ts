@@ -137,10 +137,17 @@ describe('partial', () => {
     const plain = await toReference(scale, options);
     const where = 'the reference to `scale` in `./partials.js`';
     const cases: [unknown, string][] = [
-      [{ 0: 1 }, '`args` must be a plain array'],
-      [[['x']], '`args[0]` is not an encoded value'],
-      [[['n', 'NaN', 'extra']], '`args[0]` is not an encoded value'],
-      [[['o', 1, 2]], '`args[0][1]` must be a key string'],
+      [{ 0: 1 }, '`args` must be a plain array, got an object'],
+      [
+        [['x']],
+        '`args[0]` is not an encoded value, got an array tagged `"x"` (string) with 0 more items',
+      ],
+      [
+        [['n', 'NaN', 'extra']],
+        '`args[0]` is not an encoded value, got an array tagged `"n"` (string) with 2 more items',
+      ],
+      [[['o', 1, 2]], '`args[0][1]` must be a key string, got `1` (number)'],
+      [[Object.assign(new Array(2), { 1: 1 })], '`args[0][0]` must be a data element, got a hole'],
       [
         [
           Object.defineProperty([], 0, {
@@ -149,7 +156,7 @@ describe('partial', () => {
             },
           }),
         ],
-        '`args[0][0]` must be a data element',
+        '`args[0][0]` must be a data element, got an accessor (never run)',
       ],
     ];
     for (const [args, why] of cases) {

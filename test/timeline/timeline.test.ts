@@ -109,5 +109,35 @@ describe('Timeline', () => {
     expect(() => timeline.toTraceEvents('x' as never)).toThrow(
       new TypeError('Expected `options` to be an object, got `"x"` (string)'),
     );
+    expect(() => timeline.toHTML({ titel: 'x' } as never)).toThrow(
+      new TypeError('Unknown option `options.titel`; expected one of `title`'),
+    );
+    expect(() => timeline.toTraceEvents({ pId: 2 } as never)).toThrow(
+      new TypeError('Unknown option `options.pId`; expected one of `pid`, `processName`'),
+    );
+  });
+
+  it('checks the options of Timeline.parse before reading anything', () => {
+    expect(() => Timeline.parse('[]', { onProgress: 'yes' } as never)).toThrow(
+      new TypeError('Expected `options.onProgress` to be a function, got `"yes"` (string)'),
+    );
+    expect(() => Timeline.parse('[]', { source: 42 } as never)).toThrow(
+      new TypeError('Expected `options.source` to be a non-empty string, got `42` (number)'),
+    );
+    expect(() => Timeline.parse('[]', { sourc: 'a.json' } as never)).toThrow(
+      new TypeError('Unknown option `options.sourc`; expected one of `source`, `onProgress`'),
+    );
+    expect(() => Timeline.parse('[]', 5 as never)).toThrow(
+      new TypeError('Expected `options` to be an object, got `5` (number)'),
+    );
+  });
+
+  it('reads back a timeline of 300,000 records', () => {
+    const records = Array.from({ length: 300_000 }, (_, index) => at('f', 1, index, 0.5));
+    const timeline = Timeline.parse(records);
+    expect(timeline.records).toHaveLength(300_000);
+    expect(timeline.records[299_999]).toEqual(records[299_999]);
+    timeline.record(at('g', 1, 0, 1));
+    expect(timeline.records).toHaveLength(300_001);
   });
 });
