@@ -35,4 +35,31 @@ describe('the `selfsame/pool` entry', () => {
     );
     expect(imported.filter((specifier) => !/^(\.|node:)/.test(specifier))).toEqual([]);
   });
+
+  it('keeps out of that module what a worker loads only when asked (its dynamic imports)', () => {
+    const bundle = readFileSync(
+      new URL('../dist/pool/dispatcher-bundle.js', import.meta.url),
+      'utf8',
+    );
+    const dynamic = [...bundle.matchAll(/\bimport\("([^"]+)"\)/g)].map(
+      ([, specifier]) => specifier as string,
+    );
+    expect(new Set(dynamic)).toEqual(
+      new Set(['../reference/to-reference.js', './records-worker.js', 'piscina']),
+    );
+    for (const specifier of dynamic.filter((found) => found.startsWith('.'))) {
+      // Each is a file of its own beside the bundle, the one the worker imports.
+      const file = new URL(`../dist/pool/${specifier}`, import.meta.url);
+      expect(readFileSync(file, 'utf8').length).toBeGreaterThan(0);
+    }
+    // Their graphs are not inlined, not even as lazily run wrappers.
+    expect(bundle).not.toContain('__esm(');
+    for (const code of [
+      'async function toReference(',
+      'function startRecording(',
+      'function locate(',
+    ]) {
+      expect(bundle).not.toContain(code);
+    }
+  });
 });

@@ -155,4 +155,30 @@ describe('Pool: lazy imap', () => {
       ),
     );
   });
+
+  it('refuses a maxInFlight below chunksize, rather than reading further ahead than it says', () => {
+    const pool = open();
+    const input = naturals();
+    const refusal = new RangeError(
+      'Expected `options.maxInFlight` (4) to be at least `options.chunksize` (10): a chunk is read whole; raise maxInFlight or lower chunksize',
+    );
+    expect(() => pool.imap(lazy.square, input.items, { chunksize: 10, maxInFlight: 4 })).toThrow(
+      refusal,
+    );
+    expect(() =>
+      pool.imapUnordered(lazy.square, input.items, { chunksize: 10, maxInFlight: 4 }),
+    ).toThrow(refusal);
+    expect(input.pulled()).toBe(0);
+  });
+
+  it('reads a chunk as big as maxInFlight, and no further ahead', async () => {
+    const pool = open({ size: 1 });
+    const input = naturals();
+    const results = pool.imap(lazy.square, input.items, { chunksize: 4, maxInFlight: 4 });
+    expect((await results.next()).value).toBe(0);
+    await sleep(50);
+    // One chunk of 4 read, 1 yielded: a second chunk would not fit under the bound.
+    expect(input.pulled()).toBe(4);
+    await results.return?.();
+  });
 });

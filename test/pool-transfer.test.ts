@@ -1,6 +1,7 @@
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, MessagePort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { transfer } from '../dist/pool/index.js';
+import { TaskFailedError, transfer, UncloneableError } from '../dist/pool/index.js';
+import { fromRejection, type TaskFacts } from '../dist/pool/outcome.js';
 import { loadPoolFixture, usePools } from './support/pool.js';
 
 const moves = await loadPoolFixture('transfer.js');
@@ -56,6 +57,59 @@ describe('Pool: transfer', () => {
     const answer = new Promise((resolve) => port1.once('message', resolve));
     expect(await pool.apply(moves.answerOn, [transfer(port2), 'hello'])).toBe('sent');
     expect(await answer).toBe('HELLO');
+    port1.close();
+  });
+
+  it('moves a result back from a worker that retires after it (maxTasksPerWorker)', async () => {
+    const pool = open({ size: 1, maxTasksPerWorker: 1 });
+    const { port1, port2 } = new MessageChannel();
+    const left = new Promise((resolve) => port1.once('message', resolve));
+    const view = (await pool.apply(moves.movedThenReport, [64, transfer(port2)])) as Uint8Array;
+    expect(view).toBeInstanceOf(Uint8Array);
+    expect([...view]).toEqual(new Array(64).fill(3));
+    // The worker's own view is detached: the buffer moved, it was not copied.
+    expect(await left).toBe(0);
+    port1.close();
+  });
+
+  it('moves a MessagePort back from a worker that retires after it, and the port works', async () => {
+    const pool = open({ size: 1, maxTasksPerWorker: 1 });
+    for (const text of ['first', 'second']) {
+      const port = (await pool.apply(moves.portWith, [text])) as MessagePort;
+      expect(port).toBeInstanceOf(MessagePort);
+      const received = new Promise((resolve) => port.once('message', resolve));
+      expect(await received).toBe(text);
+      port.close();
+    }
+  });
+
+  it('an unexplained failure does not blame the arguments that moved (a detached buffer, a port)', () => {
+    const buffer = new ArrayBuffer(8);
+    structuredClone(buffer, { transfer: [buffer] });
+    const { port1 } = new MessageChannel();
+    const facts: TaskFacts = {
+      label: '`f` (tasks.js)',
+      initializer: undefined,
+      items: [[buffer, port1]],
+      spread: true,
+      offset: 0,
+      signal: undefined,
+      timedOut: false,
+      timeout: 0,
+      terminating: false,
+      moved: [buffer, port1],
+    };
+    const odd = new Error('something else went wrong');
+    expect(fromRejection(odd, facts)).toEqual(
+      new TaskFailedError('The worker thread running `f` (tasks.js) failed', { cause: odd }),
+    );
+    expect(fromRejection(odd, facts)).toBeInstanceOf(TaskFailedError);
+    // An argument that did not move and cannot be cloned is still the one named.
+    const uncloneable = fromRejection(odd, { ...facts, items: [[buffer, port1, () => 1]] });
+    expect(uncloneable).toBeInstanceOf(UncloneableError);
+    expect(uncloneable.message).toMatch(
+      /^Cannot send the arguments of `f` \(tasks\.js\) to a worker thread: argument 2 \(/,
+    );
     port1.close();
   });
 

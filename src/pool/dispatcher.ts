@@ -163,8 +163,9 @@ function finish(
   const response = recorder === undefined ? settled : recorder.attach(task, began, settled);
   completed += 1;
   if (retiring || (setup.maxTasksPerWorker > 0 && completed >= setup.maxTasksPerWorker)) {
-    moving = undefined; // the retiring answer goes out on parentPort, copied
-    return retire(task.id, response);
+    const list = moving;
+    moving = undefined; // the retiring answer goes out on parentPort, moving what it marks
+    return retire(task.id, response, list);
   }
   const answer = sendMoving(response);
   // What the task printed reaches the main thread before its answer does (piscina does this
@@ -407,14 +408,18 @@ async function drain(within: number): Promise<DrainReport> {
 
 /**
  * Retires this worker without letting piscina hand it another task: the response goes out on
- * `parentPort` at once, the work the worker's tasks left scheduled gets `closeTimeout` to run,
+ * `parentPort` at once, moving the values marked with `transfer()` as piscina would, the work the worker's tasks left scheduled gets `closeTimeout` to run,
  * then the thread exits (Node delivers the messages before the worker's `exit` event), and
  * piscina starts a fresh one. After a fault the thread exits at once, dropping that work with
  * it: it is not trusted any more, and the failed task's error already says it was replaced.
  */
-async function retire(id: number, response: TaskResponse): Promise<never> {
+async function retire(
+  id: number,
+  response: TaskResponse,
+  moves?: readonly (ArrayBuffer | MessagePort)[],
+): Promise<never> {
   const report = reportOf(response);
-  post({ [OUT_OF_BAND]: 'answer', id, response: report });
+  post({ [OUT_OF_BAND]: 'answer', id, response: report }, moves);
   if (!retiring) {
     const pending = await settle(setup.closeTimeout);
     if (pending.length > 0) post({ [OUT_OF_BAND]: 'dropped', pending });
@@ -423,8 +428,8 @@ async function retire(id: number, response: TaskResponse): Promise<never> {
   process.exit(0);
 }
 
-function post(message: OutOfBandMessage): void {
-  parentPort?.postMessage(message);
+function post(message: OutOfBandMessage, moves?: readonly (ArrayBuffer | MessagePort)[]): void {
+  parentPort?.postMessage(message, moves);
 }
 
 async function flushOutput(): Promise<void> {

@@ -53,9 +53,9 @@ export function iterateLazily(
   pool: LazyPool,
   options: LazyOptions,
 ): AsyncIterableIterator<unknown> {
-  const { chunksize, ordered } = options;
-  // A whole chunk is read only when it fits under the bound, so the bound is at least a chunk.
-  const maxInFlight = Math.max(options.maxInFlight, chunksize);
+  // A whole chunk is read only when it fits under the bound: the bound is at least a chunk
+  // (checkMapOptions refuses a smaller one, and the default is several chunks).
+  const { chunksize, ordered, maxInFlight } = options;
   const room = (): boolean => inFlight + chunksize <= maxInFlight;
   const iterator: Iterator<unknown> | AsyncIterator<unknown> =
     Symbol.asyncIterator in source

@@ -105,7 +105,8 @@ export interface MapOptions {
   /**
    * {@link Pool.imap} and {@link Pool.imapUnordered} over an input that is not an array: the
    * most items read and not yet handed to the caller (queued, running, or done and waiting).
-   * Default: `size * 4 * chunksize`. For a lazily read input, `onProgress`'s `total` is the
+   * Default: `size * 4 * chunksize`. A chunk is read whole, so it is at least `chunksize`: a
+   * smaller one is refused with a `RangeError`. For a lazily read input, `onProgress`'s `total` is the
    * number of items read so far.
    */
   readonly maxInFlight?: number;
@@ -255,8 +256,16 @@ export function checkMapOptions(options: unknown): MapOptions {
   checkOptions(options, 'options');
   const given = options ?? {};
   checkKnownKeys(given, 'options', MAP_KEYS);
-  if (given.chunksize !== undefined) checkInteger(given.chunksize, 'options.chunksize', 1);
-  if (given.maxInFlight !== undefined) checkInteger(given.maxInFlight, 'options.maxInFlight', 1);
+  const chunksize =
+    given.chunksize === undefined ? 1 : checkInteger(given.chunksize, 'options.chunksize', 1);
+  if (given.maxInFlight !== undefined) {
+    const maxInFlight = checkInteger(given.maxInFlight, 'options.maxInFlight', 1);
+    if (maxInFlight < chunksize) {
+      throw new RangeError(
+        `Expected \`options.maxInFlight\` (${maxInFlight}) to be at least \`options.chunksize\` (${chunksize}): a chunk is read whole; raise maxInFlight or lower chunksize`,
+      );
+    }
+  }
   checkSignal(given.signal);
   if (given.onProgress !== undefined) checkFunction(given.onProgress, 'options.onProgress');
   return given as MapOptions;

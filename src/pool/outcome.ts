@@ -6,6 +6,7 @@
  * @internal
  * @packageDocumentation
  */
+import type { MessagePort } from 'node:worker_threads';
 import { describeValue } from '../internal/describe.js';
 import { describeUncloneable, restore } from './envelope.js';
 import {
@@ -20,6 +21,7 @@ import {
   WorkerOutOfMemoryError,
 } from './errors.js';
 import type { Carried, TaskReport } from './protocol.js';
+import { movesWith } from './transfer.js';
 
 /** A task's outcome: the values of the items that completed, then the failure that stopped it. */
 export interface Outcome {
@@ -43,6 +45,8 @@ export interface TaskFacts {
   readonly timedOut: boolean;
   readonly timeout: number;
   readonly terminating: boolean;
+  /** What the task's arguments moved (marked with `transfer()`): sent, so never to blame. */
+  readonly moved: readonly (ArrayBuffer | MessagePort)[];
 }
 
 /** Maps a worker's response to an outcome, rebuilding errors from their envelopes. */
@@ -178,10 +182,12 @@ export function fromRejection(error: unknown, facts: TaskFacts): Error {
  * Names the first argument that structured clone refuses: "argument 1 of item 3 (a function
  * `f`)", or `undefined` when every argument clones.
  */
-function describeArguments({ items, spread, offset }: TaskFacts): string | undefined {
+function describeArguments({ items, spread, offset, moved }: TaskFacts): string | undefined {
   for (const [item, given] of items.entries()) {
     const args = spread ? (given as readonly unknown[]) : [given];
     for (const [position, value] of args.entries()) {
+      // A moved buffer is detached now and a port refuses a copy: neither stopped the send.
+      if (movesWith(value, moved)) continue;
       try {
         structuredClone(value);
       } catch {

@@ -254,7 +254,8 @@ export class Pool {
    * Like {@link Pool.map}, yielding each result in input order as soon as it and all before it
    * are done. An array is submitted at once; any other iterable or async iterable is read
    * lazily, `chunksize` items at a time (default 1, as Python's), never more than `maxInFlight`
-   * items ahead of the caller (default `size * 4 * chunksize`), so an endless input works in
+   * items ahead of the caller (default `size * 4 * chunksize`; at least `chunksize`, since a
+   * chunk is read whole), so an endless input works in
    * flat memory. Leaving the loop early drops the tasks not started and closes the input.
    *
    * @param fn - a referenceable function of one argument

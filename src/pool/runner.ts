@@ -13,7 +13,7 @@
  */
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import type { ResourceLimits, Worker } from 'node:worker_threads';
+import type { MessagePort, ResourceLimits, Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { AHEAD_MIN_ITEMS, allPrimitive, encode, isReport, reportOf } from './batch.js';
 import { Cancellation } from './cancellation.js';
@@ -82,6 +82,8 @@ export interface RunnerTask extends Relayed {
   timedOut: boolean;
   /** The items' bytes, serialized ahead while the workers run earlier tasks (see batch.ts). */
   encoded?: Uint8Array | false;
+  /** What its arguments moved to the worker (marked with `transfer()`). */
+  moved?: readonly (ArrayBuffer | MessagePort)[];
 }
 
 /** How a {@link TaskRunner} is set up. */
@@ -431,6 +433,7 @@ export class TaskRunner {
         ? [encoded.buffer as ArrayBuffer]
         : []
       : transferListOf(items, spread);
+    if (!encoded && transferList.length > 0) task.moved = transferList;
     const signal = task.controller?.signal;
     this.#piscina
       // Without options, piscina uses its own frozen defaults rather than copying an object.
@@ -611,6 +614,7 @@ export class TaskRunner {
       timedOut: task.timedOut,
       timeout: (this.#options.timeout ?? 0) * task.items.length,
       terminating: this.#stopping === 'terminating',
+      moved: task.moved ?? [],
     };
   }
 }
